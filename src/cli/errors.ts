@@ -1,0 +1,16 @@
+// Errors a user can fix: printed as one line with a hint, never with a stack trace.
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly exitCode = 2;
+}
+
+/** Any error whose message is written for the user (wrong kubeconfig, unreachable cluster, …). */
+export interface UserFacingError extends Error {
+  readonly name: string;
+}
+
+const USER_FACING = new Set(['UsageError', 'KubeConfigError', 'ApiServerUnreachableError']);
+
+export function isUserFacing(err: unknown): err is UserFacingError {
+  return err instanceof Error && USER_FACING.has(err.name);
+}
