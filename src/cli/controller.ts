@@ -1,58 +1,121 @@
 // `capstan controller`: runs the controller until SIGTERM/SIGINT.
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { KubeClient } from '../kube/client.ts';
 import { loadKubeConfig } from '../kube/config.ts';
+import { DEFAULT_LEASE } from '../kube/lease.ts';
 import { serverVersion } from '../kube/server-version.ts';
 import { createLogger, defaultLogFormat, LOG_LEVELS, type LogFormat } from '../log/logger.ts';
+import { serve } from '../runtime/http.ts';
+import { Manager } from '../runtime/manager.ts';
+import { createMetrics } from '../runtime/metrics.ts';
 import { VERSION } from '../version.ts';
 import { UsageError } from './errors.ts';
 
 export const CONTROLLER_HELP = `Usage: capstan controller [flags]
 
 Runs the capstan controller against the cluster of the kubeconfig (or in-cluster).
+Every flag can also be set by its environment variable (CAPSTAN_<FLAG>, e.g. CAPSTAN_LOG_LEVEL).
 
 Flags:
-  --kubeconfig PATH     kubeconfig to use (env KUBECONFIG; default: in-cluster, then ~/.kube/config)
-  --log-level LEVEL     ${LOG_LEVELS.join('|')} (default info)
-  --log-format FORMAT   json|pretty (default: pretty on a terminal, json otherwise)
+  --kubeconfig PATH            kubeconfig to use (default: in-cluster, then KUBECONFIG, ~/.kube/config)
+  --concurrent N               reconciles running at once per kind (default 4)
+  --leader-elect               elect a leader among replicas (Lease <namespace>/capstan-leader)
+  --leader-election-namespace  namespace of the Lease (default: POD_NAMESPACE or capstan-system)
+  --metrics-addr HOST:PORT     Prometheus /metrics (default :8080; 0 picks a free port)
+  --health-addr HOST:PORT      /healthz and /readyz (default :9440)
+  --log-level LEVEL            ${LOG_LEVELS.join('|')} (default info)
+  --log-format FORMAT          json|pretty (default: pretty on a terminal, json otherwise)
 `;
 
-interface ControllerOptions {
+const FLAGS = {
+  kubeconfig: { type: 'string' },
+  concurrent: { type: 'string', default: '4' },
+  'leader-elect': { type: 'boolean', default: false },
+  'leader-election-namespace': { type: 'string' },
+  'metrics-addr': { type: 'string', default: ':8080' },
+  'health-addr': { type: 'string', default: ':9440' },
+  'log-level': { type: 'string', default: 'info' },
+  'log-format': { type: 'string' },
+} as const;
+
+export interface ControllerOptions {
   kubeconfig?: string;
+  concurrent: number;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  metricsAddr: string;
+  healthAddr: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: LogFormat;
 }
 
-export function parseControllerArgs(args: string[]): ControllerOptions {
-  const { values } = parseArgs({
-    args,
-    options: {
-      kubeconfig: { type: 'string' },
-      'log-level': { type: 'string', default: 'info' },
-      'log-format': { type: 'string', default: defaultLogFormat() },
-    },
-    strict: true,
-  });
+/** Flags first, then CAPSTAN_* environment variables, then defaults. */
+function withEnv(args: string[], env: NodeJS.ProcessEnv): string[] {
+  const fromEnv: string[] = [];
+  for (const [flag, spec] of Object.entries(FLAGS)) {
+    const value = env[`CAPSTAN_${flag.toUpperCase().replaceAll('-', '_')}`];
+    if (value === undefined || args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`))) continue;
+    if (spec.type === 'boolean') {
+      if (value === 'true') fromEnv.push(`--${flag}`);
+    } else fromEnv.push(`--${flag}=${value}`);
+  }
+  return [...fromEnv, ...args];
+}
+
+export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = process.env): ControllerOptions {
+  const { values } = parseArgs({ args: withEnv(args, env), options: FLAGS, strict: true });
   const level = values['log-level'];
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new UsageError(`--log-level ${level} is not one of ${LOG_LEVELS.join(', ')}`);
   }
-  const format = values['log-format'];
+  const format = values['log-format'] ?? defaultLogFormat();
   if (format !== 'json' && format !== 'pretty') throw new UsageError(`--log-format ${format} is not json or pretty`);
-  return { kubeconfig: values.kubeconfig, logLevel: level as ControllerOptions['logLevel'], logFormat: format };
+  const concurrent = Number(values.concurrent);
+  if (!Number.isInteger(concurrent) || concurrent < 1) throw new UsageError(`--concurrent ${values.concurrent} is not a whole number >= 1`);
+  return {
+    kubeconfig: values.kubeconfig ?? env.KUBECONFIG,
+    concurrent,
+    leaderElect: values['leader-elect'],
+    leaderElectionNamespace: values['leader-election-namespace'] ?? env.POD_NAMESPACE ?? 'capstan-system',
+    metricsAddr: values['metrics-addr'],
+    healthAddr: values['health-addr'],
+    logLevel: level as ControllerOptions['logLevel'],
+    logFormat: format,
+  };
 }
 
 export async function runController(args: string[]): Promise<void> {
   const options = parseControllerArgs(args);
   const log = createLogger({ level: options.logLevel, format: options.logFormat });
   const kc = loadKubeConfig(options.kubeconfig);
+  const metrics = createMetrics([]);
+  const client = new KubeClient(kc, { observe: (verb, code) => { metrics.apiRequests.inc({ verb, code: String(code) }); } });
   const server = await serverVersion(kc);
-  log.info({ version: VERSION, server, apiServer: kc.getCurrentCluster()?.server }, 'capstan controller connected');
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+  log.info({ version: VERSION, server, apiServer: client.server }, 'capstan controller connected');
+
+  const identity = `${hostname()}_${process.pid}`;
+  const manager = new Manager({
+    client, log, metrics, concurrency: options.concurrent,
+    lease: options.leaderElect ? { namespace: options.leaderElectionNamespace, name: 'capstan-leader', identity, ...DEFAULT_LEASE } : undefined,
   });
+  const metricsServer = await serve(options.metricsAddr, { ready: () => manager.ready, registry: metrics.registry });
+  const healthServer = await serve(options.healthAddr, { ready: () => manager.ready });
+  log.info({ metricsPort: metricsServer.port, healthPort: healthServer.port }, 'serving metrics and health');
+
+  const stop = new AbortController();
+  const onSignal = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    stop.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  const outcome = await manager.run(stop.signal);
+  metricsServer.server.close();
+  healthServer.server.close();
+  if (outcome === 'lost') {
+    // Another replica may already be acting: stop at once rather than keep working unled.
+    log.error('leadership lost; exiting');
+    process.exitCode = 1;
+  }
 }

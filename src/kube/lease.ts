@@ -1,0 +1,110 @@
+// Leader election on a coordination.k8s.io/v1 Lease, as client-go does it: a replica takes the
+// lease when the holder has not renewed it for leaseDuration (measured on our own clock since we
+// last saw it change, so clock skew between replicas does not matter), renews it every retry
+// period, and gives up leadership when it cannot renew within the renew deadline.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log/logger.ts';
+import type { KubeClient } from './client.ts';
+import { isApiError } from './errors.ts';
+import { apiVersionOf, collectionPath, CORE, objectPath } from './resource.ts';
+
+export interface LeaseOptions {
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+export const DEFAULT_LEASE = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+
+interface Lease {
+  metadata: { name: string; namespace: string; resourceVersion?: string };
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
+}
+
+export class LeaderElector {
+  private readonly client: KubeClient;
+  private readonly options: LeaseOptions;
+  private readonly log: Logger;
+  private observed?: { resourceVersion: string; at: number };
+
+  constructor(client: KubeClient, options: LeaseOptions, log: Logger) {
+    this.client = client;
+    this.options = options;
+    this.log = log.child({ lease: `${options.namespace}/${options.name}`, identity: options.identity });
+  }
+
+  /** Resolves once this replica leads (or rejects when the signal aborts first). */
+  async acquire(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      signal.throwIfAborted();
+      if (await this.tryAcquireOrRenew().catch((err: unknown) => { this.log.warn({ err }, 'leader election: lease request failed'); return false; })) {
+        this.log.info('leader election: acquired the lease');
+        return;
+      }
+      await sleep(this.options.retryPeriodMs, undefined, { signal });
+    }
+  }
+
+  /** Renews until the signal aborts (then releases) or renewal fails for the renew deadline (then resolves 'lost'). */
+  async hold(signal: AbortSignal): Promise<'released' | 'lost'> {
+    let lastRenew = Date.now();
+    while (!signal.aborted) {
+      const slept = await sleep(this.options.retryPeriodMs, true, { signal }).catch(() => false);
+      if (!slept) break;
+      const renewed = await this.tryAcquireOrRenew().catch(() => false);
+      if (renewed) lastRenew = Date.now();
+      else if (Date.now() - lastRenew > this.options.renewDeadlineMs) {
+        this.log.error('leader election: lost the lease');
+        return 'lost';
+      }
+    }
+    await this.release().catch((err: unknown) => { this.log.warn({ err }, 'leader election: release failed'); });
+    return 'released';
+  }
+
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { namespace, name, identity } = this.options;
+    const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+    const spec = { holderIdentity: identity, leaseDurationSeconds: Math.ceil(this.options.leaseDurationMs / 1000), renewTime: now };
+    let lease: Lease;
+    try {
+      lease = await this.client.request<Lease>('GET', objectPath(CORE.Lease, namespace, name));
+    } catch (err) {
+      if (!isApiError(err, 'NotFound')) throw err;
+      await this.client.request('POST', collectionPath(CORE.Lease, namespace), {
+        body: { apiVersion: apiVersionOf(CORE.Lease), kind: 'Lease', metadata: { name, namespace }, spec: { ...spec, acquireTime: now, leaseTransitions: 0 } },
+      });
+      return true;
+    }
+    const rv = lease.metadata.resourceVersion ?? '';
+    if (this.observed?.resourceVersion !== rv) this.observed = { resourceVersion: rv, at: Date.now() };
+    const holder = lease.spec.holderIdentity ?? '';
+    const expired = Date.now() > this.observed.at + (lease.spec.leaseDurationSeconds ?? 15) * 1000;
+    if (holder !== '' && holder !== identity && !expired) return false;
+    const taking = holder !== identity;
+    await this.client.request('PUT', objectPath(CORE.Lease, namespace, name), {
+      body: {
+        ...lease,
+        spec: {
+          ...lease.spec,
+          ...spec,
+          ...(taking ? { acquireTime: now, leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1 } : {}),
+        },
+      },
+    });
+    return true;
+  }
+
+  /** Hands the lease over at once instead of making the next replica wait for it to expire. */
+  private async release(): Promise<void> {
+    const { namespace, name, identity } = this.options;
+    const lease = await this.client.request<Lease>('GET', objectPath(CORE.Lease, namespace, name));
+    if (lease.spec.holderIdentity !== identity) return;
+    await this.client.request('PUT', objectPath(CORE.Lease, namespace, name), {
+      body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } },
+    });
+  }
+}
