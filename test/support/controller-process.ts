@@ -1,0 +1,43 @@
+// Runs `capstan controller` as a real child process against the test cluster.
+import { execa, type ResultPromise } from 'execa';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { KUBECONFIG, ROOT, TOOLS_BIN } from './paths.ts';
+import { waitFor } from './wait.ts';
+
+export interface ControllerProcess {
+  pid: number;
+  /** True once the process has exited. */
+  exited: () => boolean;
+  logs: Record<string, unknown>[];
+  child: ResultPromise;
+  metricsPort: number;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startController(args: string[]): Promise<ControllerProcess> {
+  const child = execa(join(TOOLS_BIN, 'node'), [join(ROOT, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', KUBECONFIG,
+    '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', ...args], { reject: false, buffer: false });
+  const logs: Record<string, unknown>[] = [];
+  let exited = false;
+  void child.finally(() => { exited = true; });
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      logs.push({ msg: line });
+    }
+  });
+  const serving = await waitFor('the controller to serve metrics', () => logs.find((l) => typeof l.metricsPort === 'number'), { timeoutMs: 30_000 });
+  return {
+    pid: child.pid ?? -1,
+    exited: () => exited,
+    logs,
+    child,
+    metricsPort: serving.metricsPort as number,
+    stop: async (signal = 'SIGTERM') => {
+      child.kill(signal);
+      await child;
+    },
+  };
+}
