@@ -22,6 +22,8 @@ export interface ChartServerOptions {
   root?: string;
   tls?: TlsMaterial;
   auth?: { username: string; password: string };
+  /** With tls: demand a client certificate signed by this CA (PEM). */
+  clientCa?: string;
 }
 
 export interface ChartServer {
@@ -81,7 +83,8 @@ export async function startChartServer(options: ChartServerOptions = {}): Promis
       record(500);
     });
   };
-  const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttp(handler);
+  const clientAuth = options.clientCa === undefined ? {} : { ca: options.clientCa, requestCert: true, rejectUnauthorized: true };
+  const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key, ...clientAuth }, handler) : createHttp(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

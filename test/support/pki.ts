@@ -23,3 +23,19 @@ export async function makeServerTls(): Promise<TlsMaterial> {
   const [ca, cert, key] = await Promise.all(['ca.crt', 'server.crt', 'server.key'].map((n) => readFile(file(n), 'utf8')));
   return { dir, caFile: file('ca.crt'), ca: ca ?? '', cert: cert ?? '', key: key ?? '' };
 }
+
+export interface ClientTls {
+  cert: string;
+  key: string;
+}
+
+/** A client certificate signed by the CA of `server`, for servers that ask for one. */
+export async function makeClientTls(server: TlsMaterial): Promise<ClientTls> {
+  const file = (name: string) => join(server.dir, name);
+  const ssl = (args: string[]) => run('openssl', args);
+  await ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=capstan-test-client', '-keyout', file('client.key'), '-out', file('client.csr')]);
+  await writeFile(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
+  await ssl(['x509', '-req', '-in', file('client.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', file('client.ext'), '-out', file('client.crt')]);
+  const [cert, key] = await Promise.all(['client.crt', 'client.key'].map((n) => readFile(file(n), 'utf8')));
+  return { cert: cert ?? '', key: key ?? '' };
+}
