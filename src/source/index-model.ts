@@ -5,7 +5,7 @@
 export interface ChartVersion {
   /** The version exactly as written in the index (helm compares it as semver). */
   version: string;
-  /** RFC 3339 time the package was created, when the index says; breaks ties on build metadata. */
+  /** RFC 3339 time the package was created, when the index says (helm itself never orders by it). */
   created?: string;
   /** sha256 of the .tgz as lowercase hex, when the index says. */
   digest?: string;
