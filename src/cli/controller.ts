@@ -1,5 +1,9 @@
 // `capstan controller`: runs the controller until SIGTERM/SIGINT.
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDuration } from '../api/duration.ts';
+import { EventRecorder } from '../kube/events.ts';
+import { setupControllers } from '../setup.ts';
 import { parseArgs } from 'node:util';
 import { KubeClient } from '../kube/client.ts';
 import { loadKubeConfig } from '../kube/config.ts';
@@ -22,6 +26,10 @@ Flags:
   --concurrent N               reconciles running at once per kind (default 4)
   --leader-elect               elect a leader among replicas (Lease <namespace>/capstan-leader)
   --leader-election-namespace  namespace of the Lease (default: POD_NAMESPACE or capstan-system)
+  --watch-namespace NS         reconcile objects in this namespace only (default: all)
+  --watch-label-selector SEL   reconcile only objects matching this label selector (sharding)
+  --cache-dir PATH             indexes and charts cache (default: <tmp>/capstan-cache)
+  --graceful-shutdown-timeout D  time in-flight work gets after SIGTERM (default 10m)
   --metrics-addr HOST:PORT     Prometheus /metrics (default :8080; 0 picks a free port)
   --health-addr HOST:PORT      /healthz and /readyz (default :9440)
   --log-level LEVEL            ${LOG_LEVELS.join('|')} (default info)
@@ -33,6 +41,10 @@ const FLAGS = {
   concurrent: { type: 'string', default: '4' },
   'leader-elect': { type: 'boolean', default: false },
   'leader-election-namespace': { type: 'string' },
+  'watch-namespace': { type: 'string' },
+  'watch-label-selector': { type: 'string' },
+  'cache-dir': { type: 'string', default: join(tmpdir(), 'capstan-cache') },
+  'graceful-shutdown-timeout': { type: 'string', default: '10m' },
   'metrics-addr': { type: 'string', default: ':8080' },
   'health-addr': { type: 'string', default: ':9440' },
   'log-level': { type: 'string', default: 'info' },
@@ -44,6 +56,10 @@ export interface ControllerOptions {
   concurrent: number;
   leaderElect: boolean;
   leaderElectionNamespace: string;
+  watchNamespace?: string;
+  watchLabelSelector?: string;
+  cacheDir: string;
+  gracefulShutdownMs: number;
   metricsAddr: string;
   healthAddr: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -63,6 +79,14 @@ function withEnv(args: string[], env: NodeJS.ProcessEnv): string[] {
   return [...fromEnv, ...args];
 }
 
+function durationFlag(flag: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new UsageError(`--${flag}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = process.env): ControllerOptions {
   const { values } = parseArgs({ args: withEnv(args, env), options: FLAGS, strict: true });
   const level = values['log-level'];
@@ -78,6 +102,10 @@ export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = pro
     concurrent,
     leaderElect: values['leader-elect'],
     leaderElectionNamespace: values['leader-election-namespace'] ?? env.POD_NAMESPACE ?? 'capstan-system',
+    watchNamespace: values['watch-namespace'],
+    watchLabelSelector: values['watch-label-selector'],
+    cacheDir: values['cache-dir'],
+    gracefulShutdownMs: durationFlag('graceful-shutdown-timeout', values['graceful-shutdown-timeout']),
     metricsAddr: values['metrics-addr'],
     healthAddr: values['health-addr'],
     logLevel: level as ControllerOptions['logLevel'],
@@ -89,7 +117,7 @@ export async function runController(args: string[]): Promise<void> {
   const options = parseControllerArgs(args);
   const log = createLogger({ level: options.logLevel, format: options.logFormat });
   const kc = loadKubeConfig(options.kubeconfig);
-  const metrics = createMetrics([]);
+  const metrics = createMetrics(['HelmRepository']);
   const client = new KubeClient(kc, { observe: (verb, code) => { metrics.apiRequests.inc({ verb, code: String(code) }); } });
   const server = await serverVersion(kc);
   log.info({ version: VERSION, server, apiServer: client.server }, 'capstan controller connected');
@@ -99,14 +127,26 @@ export async function runController(args: string[]): Promise<void> {
     client, log, metrics, concurrency: options.concurrent,
     lease: options.leaderElect ? { namespace: options.leaderElectionNamespace, name: 'capstan-leader', identity, ...DEFAULT_LEASE } : undefined,
   });
+  setupControllers(manager, {
+    client,
+    events: new EventRecorder(client, 'capstan', identity),
+    cacheDir: options.cacheDir,
+    watchNamespace: options.watchNamespace,
+    watchLabelSelector: options.watchLabelSelector,
+  });
   const metricsServer = await serve(options.metricsAddr, { ready: () => manager.ready, registry: metrics.registry });
   const healthServer = await serve(options.healthAddr, { ready: () => manager.ready });
   log.info({ metricsPort: metricsServer.port, healthPort: healthServer.port }, 'serving metrics and health');
 
   const stop = new AbortController();
   const onSignal = (signal: string) => {
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, graceMs: options.gracefulShutdownMs }, 'shutting down: no new work, waiting for in-flight work');
     stop.abort();
+    // In-flight reconciles cancel their helm children on the same signal; this bounds the wait.
+    setTimeout(() => {
+      log.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, options.gracefulShutdownMs).unref();
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -7,6 +7,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { Informer, type InformerEvent, type InformerOptions } from '../kube/informer.ts';
 import { LeaderElector, type LeaseOptions } from '../kube/lease.ts';
 import type { KubeObject } from '../kube/resource.ts';
+import type { ItemBackoff } from './backoff.ts';
 import { Controller, type Reconciler } from './controller.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -39,8 +40,8 @@ export class Manager {
     return informer;
   }
 
-  controller(reconciler: Reconciler): Controller {
-    const controller = new Controller({ reconciler, concurrency: this.options.concurrency, log: this.options.log, metrics: this.options.metrics });
+  controller(reconciler: Reconciler, backoff?: ItemBackoff): Controller {
+    const controller = new Controller({ reconciler, backoff, concurrency: this.options.concurrency, log: this.options.log, metrics: this.options.metrics });
     this.controllers.push(controller);
     return controller;
   }
