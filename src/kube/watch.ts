@@ -46,7 +46,11 @@ export async function* watchEvents<T extends KubeObject>(client: KubeClient, req
     signal: req.signal,
   });
   let timer = setTimeout(stream.abort, req.inactivityMs);
-  const lines = createInterface({ input: Readable.fromWeb(stream.body), crlfDelay: Infinity });
+  const input = Readable.fromWeb(stream.body);
+  // However the stream ends (server closed it, connection lost, our abort), the informer simply
+  // watches again from the last resourceVersion; an error here must not escape as uncaught.
+  input.on('error', () => undefined);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
       clearTimeout(timer);

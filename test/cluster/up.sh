@@ -20,7 +20,7 @@ if [ -f "$kubeconfig" ] && kc get --raw /readyz >/dev/null 2>&1 && nodes_ready; 
   exit 0
 fi
 "$here/down.sh" >/dev/null 2>&1 || true
-rm -rf "$dir" && mkdir -p "$dir/pki" "$dir/logs" "$dir/pids"
+rm -rf "$dir" && mkdir -p "$dir/pki" "$dir/logs" "$dir/pids" "$dir/cmds"
 started=$(date +%s%N)
 
 # Free loopback ports, chosen now so that several clusters (clones) can run side by side.
@@ -67,7 +67,9 @@ KCFG
 
 start() { # name command...
   local name=$1; shift
-  setsid "$@" >"$dir/logs/$name.log" 2>&1 < /dev/null &
+  # The command is kept so that restart.sh can start the component again with the same flags.
+  printf '%q ' "$@" > "$dir/cmds/$name"
+  setsid "$@" >>"$dir/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$dir/pids/$name"
 }
 wait_for() { # what seconds command...

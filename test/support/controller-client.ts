@@ -9,9 +9,9 @@ export interface CountingClient {
   writes: () => number;
 }
 
-export function countingClient(): CountingClient {
+export function countingClient(kubeconfig = KUBECONFIG): CountingClient {
   const counts = new Map<string, number>();
-  const client = new KubeClient(loadKubeConfig(KUBECONFIG), {
+  const client = new KubeClient(loadKubeConfig(kubeconfig), {
     observe: (verb) => { counts.set(verb, (counts.get(verb) ?? 0) + 1); },
   });
   const writes = () => ['POST', 'PUT', 'PATCH', 'DELETE'].reduce((n, v) => n + (counts.get(v) ?? 0), 0);

@@ -2,24 +2,14 @@
 // marks HelmRepositories Ready through the status subresource.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { applySteps, markReady } from '../../../src/api/conditions.ts';
-import type { HelmRepositorySpec, HelmRepositoryStatus } from '../../../src/api/source.ts';
+import type { HelmRepository } from '../../../src/api/objects.ts';
 import { EventRecorder, type RecordedEvent } from '../../../src/kube/events.ts';
-import { capstanResource, splitKey, objectKey, type KubeObject } from '../../../src/kube/resource.ts';
-import { writeStatus } from '../../../src/kube/status.ts';
-import type { Controller, Reconciler } from '../../../src/runtime/controller.ts';
-import { Manager } from '../../../src/runtime/manager.ts';
-import { createMetrics } from '../../../src/runtime/metrics.ts';
-import { createLogger } from '../../../src/log/logger.ts';
+import { splitKey } from '../../../src/kube/resource.ts';
 import { countingClient } from '../../support/controller-client.ts';
+import { echoMessage, startEchoController, type EchoController } from '../../support/echo-controller.ts';
 import { kubectl, kubectlJson } from '../../support/kubectl.ts';
 import { useNamespace } from '../../support/namespace.ts';
 import { waitFor } from '../../support/wait.ts';
-
-interface HelmRepository extends KubeObject {
-  spec: HelmRepositorySpec;
-  status?: HelmRepositoryStatus;
-}
 
 const repo = (name: string, url: string) =>
   `apiVersion: source.capstan.dev/v1\nkind: HelmRepository\nmetadata: {name: ${name}}\nspec: {url: "${url}"}\n`;
@@ -27,44 +17,17 @@ const repo = (name: string, url: string) =>
 describe('controller runtime', () => {
   const namespace = useNamespace('runtime');
   const { client, writes } = countingClient();
-  const log = createLogger({ level: 'silent', format: 'json' });
-  const resource = capstanResource('HelmRepository');
-  const reconciled: string[] = [];
-  const deleted: string[] = [];
-  const stop = new AbortController();
-  let running: Promise<unknown> = Promise.resolve();
-  let manager: Manager;
-  let controller: Controller;
+  let echo: EchoController;
 
   before(() => {
-    manager = new Manager({ client, log, metrics: createMetrics(['HelmRepository']), concurrency: 2 });
-    const informer = manager.informer<HelmRepository>({ resource, namespace: namespace.name });
-    const reconciler: Reconciler = {
-      kind: 'HelmRepository',
-      reconcile: async (key) => {
-        reconciled.push(key);
-        const obj = informer.get(key);
-        if (!obj) return {};
-        const conditions = applySteps(obj.status?.conditions, markReady('Succeeded', `observed ${obj.spec.url}`, obj.metadata.generation, new Date().toISOString()));
-        await writeStatus(client, resource, obj, { ...obj.status, observedGeneration: obj.metadata.generation, conditions });
-        return {};
-      },
-    };
-    controller = manager.controller(reconciler);
-    informer.addHandlers({
-      add: (o) => { controller.enqueue(objectKey(o.metadata)); },
-      update: (o) => { controller.enqueue(objectKey(o.metadata)); },
-      delete: (o) => { deleted.push(objectKey(o.metadata)); },
-    });
-    running = manager.run(stop.signal);
+    echo = startEchoController(client, namespace.name);
   });
   after(async () => {
-    stop.abort();
-    await running;
+    await echo.stop();
   });
 
   it('becomes ready once its caches have synced', async () => {
-    await waitFor('the manager to be ready', () => (manager.ready ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor('the manager to be ready', () => (echo.manager.ready ? true : undefined), { timeoutMs: 20_000 });
   });
 
   it('lets kubectl wait --for=condition=Ready return once the reconciler marks the object Ready', async () => {
@@ -75,9 +38,9 @@ describe('controller runtime', () => {
 
   it('makes no API write when an unchanged object is reconciled again', async () => {
     const before = writes();
-    const count = reconciled.length;
-    controller.enqueue(`${namespace.name}/one`);
-    await waitFor('the second reconcile', () => (reconciled.length > count ? true : undefined));
+    const count = echo.reconciled.length;
+    echo.controller.enqueue(`${namespace.name}/one`);
+    await waitFor('the second reconcile', () => (echo.reconciled.length > count ? true : undefined));
     // The status write of the second reconcile would have been a PATCH: there is none.
     assert.equal(writes(), before);
   });
@@ -88,13 +51,13 @@ describe('controller runtime', () => {
       const o = await kubectlJson<HelmRepository>(['get', 'hrepo', 'one', '-n', namespace.name]);
       return o.status?.observedGeneration === 2 ? o : undefined;
     });
-    assert.match(obj.status?.conditions?.[0]?.message ?? '', /other\.example\.test/);
+    assert.equal(obj.status?.conditions?.[0]?.message, echoMessage('https://other.example.test'));
   });
 
   it('tells the handlers when an object is deleted', async () => {
     await kubectl(['delete', 'hrepo', 'one', '-n', namespace.name]);
-    await waitFor('the delete event', () => (deleted.includes(`${namespace.name}/one`) ? true : undefined));
-    assert.deepEqual(splitKey(deleted[0] ?? ''), { namespace: namespace.name, name: 'one' });
+    await waitFor('the delete event', () => (echo.deleted.includes(`${namespace.name}/one`) ? true : undefined));
+    assert.deepEqual(splitKey(echo.deleted[0] ?? ''), { namespace: namespace.name, name: 'one' });
   });
 });
 
