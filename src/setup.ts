@@ -1,45 +1,139 @@
 // Registers every kind's informers and reconciler with the manager, and wires the triggers
-// between them. The one place that knows which reconcilers capstan runs.
-import type { HelmRepository } from './api/objects.ts';
+// between them through reference indexes. The one place that knows which reconcilers run.
+import { join } from 'node:path';
+import type { HelmRelease, HelmRepository } from './api/objects.ts';
+import { openHelm } from './helm/cli.ts';
+import { helmReleaseReconciler } from './helmrelease/reconciler.ts';
+import { dependencyKeys } from './helmrelease/dependencies.ts';
+import { releaseName, releaseNamespace } from './helmrelease/naming.ts';
+import { ReleaseIndex } from './helmrelease/release-index.ts';
+import { ValuesSourceReader } from './helmrelease/values-sources.ts';
 import type { KubeClient } from './kube/client.ts';
 import type { EventRecorder } from './kube/events.ts';
-import { capstanResource, objectKey } from './kube/resource.ts';
+import { deepEqual } from './kube/merge-patch.ts';
+import { capstanResource, CORE, objectKey, type KubeObject } from './kube/resource.ts';
 import { ItemBackoff } from './runtime/backoff.ts';
 import type { Controller } from './runtime/controller.ts';
 import type { Manager } from './runtime/manager.ts';
-import { IndexCache } from './source/index-cache.ts';
+import type { Metrics } from './runtime/metrics.ts';
+import { ReferenceIndex } from './runtime/reference-index.ts';
+import { ChartCache } from './source/chart-cache.ts';
+import { ChartSource } from './source/chart-source.ts';
 import { helmRepositoryReconciler } from './source/helmrepository/reconciler.ts';
+import { IndexCache } from './source/index-cache.ts';
+import { resolveOptionsForHelm } from './source/resolve.ts';
 
 export interface SetupOptions {
   client: KubeClient;
   events: EventRecorder;
+  metrics: Metrics;
   cacheDir: string;
+  helmBinary: string;
+  /** Given to helm; unset in-cluster. */
+  kubeconfig?: string;
   watchNamespace?: string;
   watchLabelSelector?: string;
+  allowCrossNamespace: boolean;
+  defaultServiceAccount?: string;
+  requeueDependencyMs: number;
+  helmKillGraceMs?: number;
   indexMaxBytes?: number;
 }
 
 export interface Controllers {
   helmRepositories: Controller;
+  helmReleases: Controller;
   indexCache: IndexCache;
 }
 
-/** Enqueues the object's key on add and on update, and drops nothing on delete (reconcile sees it gone). */
-function enqueueOnChange<T extends { metadata: { name: string; namespace?: string } }>(controller: Controller) {
-  const enqueue = (o: T) => { controller.enqueue(objectKey(o.metadata)); };
-  return { add: enqueue, update: enqueue, delete: enqueue };
-}
-
-export function setupControllers(manager: Manager, options: SetupOptions): Controllers {
+export async function setupControllers(manager: Manager, options: SetupOptions): Promise<Controllers> {
+  const { client, events } = options;
   const scope = { namespace: options.watchNamespace, labelSelector: options.watchLabelSelector };
-  const indexCache = new IndexCache({ dir: `${options.cacheDir}/indexes` });
+  const indexCache = new IndexCache({ dir: join(options.cacheDir, 'indexes') });
+  const helm = await openHelm({
+    binary: options.helmBinary,
+    home: join(options.cacheDir, 'helm'),
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.helmKillGraceMs !== undefined ? { killGraceMs: options.helmKillGraceMs } : {}),
+    observe: (action, result, ms) => { options.metrics.helmActions.observe({ action, result }, ms / 1000); },
+  });
 
+  // Sources.
   const repositories = manager.informer<HelmRepository>({ resource: capstanResource('HelmRepository'), ...scope });
+  const releasesBySource = new ReferenceIndex();
   // A failed fetch is retried from 1 s (not 5 ms): the other side is a remote server.
   const helmRepositories = manager.controller(
-    helmRepositoryReconciler({ client: options.client, informer: repositories, cache: indexCache, events: options.events, indexMaxBytes: options.indexMaxBytes }),
+    helmRepositoryReconciler({
+      client, informer: repositories, cache: indexCache, events, indexMaxBytes: options.indexMaxBytes,
+      // The HelmRelease controller is created below; this only runs once the manager runs.
+      onArtifact: (key) => { for (const hr of releasesBySource.ownersOf(`HelmRepository/${key}`)) hrController.enqueue(hr); },
+    }),
     new ItemBackoff({ baseMs: 1000, maxMs: 15 * 60_000 }),
   );
   repositories.addHandlers(enqueueOnChange(helmRepositories));
-  return { helmRepositories, indexCache };
+
+  // Releases: HelmReleases, the metadata of ConfigMaps and Secrets (values, release storage).
+  const hrs = manager.informer<HelmRelease>({ resource: capstanResource('HelmRelease'), ...scope });
+  const configMaps = manager.informer<KubeObject>({ resource: CORE.ConfigMap, namespace: options.watchNamespace, metadataOnly: true });
+  const secrets = manager.informer<KubeObject>({ resource: CORE.Secret, metadataOnly: true });
+  const releases = new ReleaseIndex(secrets);
+  const values = new ValuesSourceReader(client, configMaps, secrets);
+  const charts = new ChartSource({
+    client, repositories: (key) => repositories.get(key), indexCache,
+    chartCache: new ChartCache({ dir: join(options.cacheDir, 'charts') }),
+    helmBinary: options.helmBinary, resolveOptions: resolveOptionsForHelm(helm.version), allowCrossNamespace: options.allowCrossNamespace,
+  });
+  const hrController = manager.controller(helmReleaseReconciler({
+    client, informer: hrs, releases, values, charts, helm, events,
+    allowCrossNamespace: options.allowCrossNamespace, defaultServiceAccount: options.defaultServiceAccount,
+    requeueDependencyMs: options.requeueDependencyMs,
+  }));
+
+  const byValues = new ReferenceIndex();
+  const byDependency = new ReferenceIndex();
+  const byRelease = new ReferenceIndex();
+  const index = (hr: HelmRelease) => {
+    const key = objectKey(hr.metadata);
+    const ns = hr.metadata.namespace ?? 'default';
+    const source = hr.spec.chart?.spec.sourceRef;
+    releasesBySource.set(key, source ? [`${source.kind}/${source.namespace ?? ns}/${source.name}`] : []);
+    byValues.set(key, (hr.spec.valuesFrom ?? []).map((v) => `${v.kind}/${ns}/${v.name}`));
+    byDependency.set(key, dependencyKeys(hr));
+    byRelease.set(key, [`${releaseNamespace(hr)}/${releaseName(hr)}`]);
+  };
+  const becameReady = (hr: HelmRelease, old?: HelmRelease) => {
+    const ready = (o?: HelmRelease) => o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+    return ready(hr) && !ready(old);
+  };
+  hrs.addHandlers({
+    add: (hr) => { index(hr); hrController.enqueue(objectKey(hr.metadata)); },
+    update: (hr, old) => {
+      index(hr);
+      // Our own status writes come back as updates too: only a change of intent is worth a reconcile.
+      if (hr.metadata.generation !== old.metadata.generation || !deepEqual(hr.metadata.annotations, old.metadata.annotations) ||
+        hr.metadata.deletionTimestamp !== old.metadata.deletionTimestamp || !deepEqual(hr.metadata.finalizers, old.metadata.finalizers)) {
+        hrController.enqueue(objectKey(hr.metadata));
+      }
+      if (becameReady(hr, old)) for (const dependent of byDependency.ownersOf(objectKey(hr.metadata))) hrController.enqueue(dependent);
+    },
+    delete: (hr) => {
+      const key = objectKey(hr.metadata);
+      for (const idx of [releasesBySource, byValues, byDependency, byRelease]) idx.delete(key);
+    },
+  });
+  const onValuesChange = (kind: 'ConfigMap' | 'Secret') => (o: KubeObject) => {
+    for (const hr of byValues.ownersOf(`${kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)) hrController.enqueue(hr);
+  };
+  configMaps.addHandlers({ add: onValuesChange('ConfigMap'), update: onValuesChange('ConfigMap'), delete: onValuesChange('ConfigMap') });
+  secrets.addHandlers({ add: onValuesChange('Secret'), update: onValuesChange('Secret'), delete: onValuesChange('Secret') });
+  // A release changed by anyone (helm by hand, a crash) gets its HelmRelease looked at again.
+  releases.onChange((namespace, name) => { for (const hr of byRelease.ownersOf(`${namespace}/${name}`)) hrController.enqueue(hr); });
+
+  return { helmRepositories, helmReleases: hrController, indexCache };
+}
+
+/** Enqueues the object's key on every change; the reconcile sees whether it still exists. */
+function enqueueOnChange<T extends KubeObject>(controller: Controller) {
+  const enqueue = (o: T) => { controller.enqueue(objectKey(o.metadata)); };
+  return { add: enqueue, update: enqueue, delete: enqueue };
 }

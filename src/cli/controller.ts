@@ -29,6 +29,10 @@ Flags:
   --watch-namespace NS         reconcile objects in this namespace only (default: all)
   --watch-label-selector SEL   reconcile only objects matching this label selector (sharding)
   --cache-dir PATH             indexes and charts cache (default: <tmp>/capstan-cache)
+  --helm-binary PATH           the helm 3 or helm 4 binary (default: helm on PATH)
+  --no-cross-namespace-refs    forbid sources, values and dependencies in other namespaces
+  --default-service-account SA impersonate this service account when a HelmRelease names none
+  --requeue-dependency D       how often a release waiting for a dependency looks again (default 5s)
   --graceful-shutdown-timeout D  time in-flight work gets after SIGTERM (default 10m)
   --metrics-addr HOST:PORT     Prometheus /metrics (default :8080; 0 picks a free port)
   --health-addr HOST:PORT      /healthz and /readyz (default :9440)
@@ -45,6 +49,10 @@ const FLAGS = {
   'watch-label-selector': { type: 'string' },
   'cache-dir': { type: 'string', default: join(tmpdir(), 'capstan-cache') },
   'graceful-shutdown-timeout': { type: 'string', default: '10m' },
+  'helm-binary': { type: 'string', default: 'helm' },
+  'no-cross-namespace-refs': { type: 'boolean', default: false },
+  'default-service-account': { type: 'string' },
+  'requeue-dependency': { type: 'string', default: '5s' },
   'metrics-addr': { type: 'string', default: ':8080' },
   'health-addr': { type: 'string', default: ':9440' },
   'log-level': { type: 'string', default: 'info' },
@@ -60,6 +68,10 @@ export interface ControllerOptions {
   watchLabelSelector?: string;
   cacheDir: string;
   gracefulShutdownMs: number;
+  helmBinary: string;
+  noCrossNamespaceRefs: boolean;
+  defaultServiceAccount?: string;
+  requeueDependencyMs: number;
   metricsAddr: string;
   healthAddr: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -106,6 +118,10 @@ export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = pro
     watchLabelSelector: values['watch-label-selector'],
     cacheDir: values['cache-dir'],
     gracefulShutdownMs: durationFlag('graceful-shutdown-timeout', values['graceful-shutdown-timeout']),
+    helmBinary: values['helm-binary'],
+    noCrossNamespaceRefs: values['no-cross-namespace-refs'],
+    defaultServiceAccount: values['default-service-account'],
+    requeueDependencyMs: durationFlag('requeue-dependency', values['requeue-dependency']),
     metricsAddr: values['metrics-addr'],
     healthAddr: values['health-addr'],
     logLevel: level as ControllerOptions['logLevel'],
@@ -117,7 +133,7 @@ export async function runController(args: string[]): Promise<void> {
   const options = parseControllerArgs(args);
   const log = createLogger({ level: options.logLevel, format: options.logFormat });
   const kc = loadKubeConfig(options.kubeconfig);
-  const metrics = createMetrics(['HelmRepository']);
+  const metrics = createMetrics(['HelmRepository', 'HelmRelease']);
   const client = new KubeClient(kc, { observe: (verb, code) => { metrics.apiRequests.inc({ verb, code: String(code) }); } });
   const server = await serverVersion(kc);
   log.info({ version: VERSION, server, apiServer: client.server }, 'capstan controller connected');
@@ -127,12 +143,20 @@ export async function runController(args: string[]): Promise<void> {
     client, log, metrics, concurrency: options.concurrent,
     lease: options.leaderElect ? { namespace: options.leaderElectionNamespace, name: 'capstan-leader', identity, ...DEFAULT_LEASE } : undefined,
   });
-  setupControllers(manager, {
+  await setupControllers(manager, {
     client,
+    metrics,
     events: new EventRecorder(client, 'capstan', identity),
     cacheDir: options.cacheDir,
+    helmBinary: options.helmBinary,
+    kubeconfig: options.kubeconfig,
     watchNamespace: options.watchNamespace,
     watchLabelSelector: options.watchLabelSelector,
+    allowCrossNamespace: !options.noCrossNamespaceRefs,
+    defaultServiceAccount: options.defaultServiceAccount,
+    requeueDependencyMs: options.requeueDependencyMs,
+    // helm gets the part of the grace period that is left once it is told to stop.
+    helmKillGraceMs: Math.max(1000, options.gracefulShutdownMs - 5000),
   });
   const metricsServer = await serve(options.metricsAddr, { ready: () => manager.ready, registry: metrics.registry });
   const healthServer = await serve(options.healthAddr, { ready: () => manager.ready });

@@ -130,7 +130,8 @@ export class Informer<T extends KubeObject> {
         accept: this.options.metadataOnly ? META_LIST : undefined,
         signal,
       });
-      for (const item of page.items) {
+      // A PartialObjectMetadataList page can carry "items": null.
+      for (const item of page.items ?? []) {
         const obj = this.prepare(item);
         fresh.set(objectKey(obj.metadata), obj);
       }

@@ -30,7 +30,7 @@ export interface KubeObject {
 
 export interface KubeList<T> {
   metadata: { resourceVersion?: string; continue?: string };
-  items: T[];
+  items: T[] | null;
 }
 
 export function apiVersionOf(r: ResourceRef): string {

@@ -10,6 +10,7 @@ import { Manager } from '../../src/runtime/manager.ts';
 import { createMetrics, type Metrics } from '../../src/runtime/metrics.ts';
 import { setupControllers, type Controllers } from '../../src/setup.ts';
 import { countingClient, type CountingClient } from './controller-client.ts';
+import { HELM_MAJORS, KUBECONFIG, type HelmMajor } from './paths.ts';
 import { waitFor } from './wait.ts';
 
 export interface RunningControllers {
@@ -19,19 +20,30 @@ export interface RunningControllers {
 }
 
 /** Call in a describe body: runs the controllers for one namespace during the suite. */
-export function useControllers(namespace: { readonly name: string }): RunningControllers {
+export interface ControllerTestOptions {
+  helm?: HelmMajor;
+  allowCrossNamespace?: boolean;
+}
+
+export function useControllers(namespace: { readonly name: string }, testOptions: ControllerTestOptions = {}): RunningControllers {
+  const options = { helm: testOptions.helm ?? HELM_MAJORS[1], allowCrossNamespace: testOptions.allowCrossNamespace };
   const api = countingClient();
-  const metrics = createMetrics(['HelmRepository']);
+  const metrics = createMetrics(['HelmRepository', 'HelmRelease']);
   const running = { api, metrics } as RunningControllers;
   const stop = new AbortController();
   let done: Promise<unknown> = Promise.resolve();
   before(async () => {
     const manager = new Manager({ client: api.client, log: createLogger({ level: 'silent', format: 'json' }), metrics, concurrency: 4 });
-    running.controllers = setupControllers(manager, {
+    running.controllers = await setupControllers(manager, {
       client: api.client,
+      metrics,
       events: new EventRecorder(api.client, 'capstan', 'test'),
       cacheDir: await mkdtemp(join(tmpdir(), 'capstan-controller-')),
+      helmBinary: options.helm.binary,
+      kubeconfig: KUBECONFIG,
       watchNamespace: namespace.name,
+      allowCrossNamespace: options.allowCrossNamespace ?? true,
+      requeueDependencyMs: 1000,
     });
     done = manager.run(stop.signal);
     await waitFor('the controllers to sync', () => (manager.ready ? true : undefined), { timeoutMs: 20_000 });

@@ -1,0 +1,83 @@
+// What install and upgrade share: fetch the chart, record the attempt, run helm, and turn the
+// outcome into status, an event with the facts notifications need, and a requeue decision.
+import type { Snapshot } from '../../api/helmrelease.ts';
+import type { HelmRelease } from '../../api/objects.ts';
+import { HelmError } from '../../helm/errors.ts';
+import type { Release } from '../../helm/output.ts';
+import { capstanResource } from '../../kube/resource.ts';
+import { writeStatus } from '../../kube/status.ts';
+import type { ResolvedChart } from '../../source/chart-source.ts';
+import { event, type HelmReleaseDeps } from '../context.ts';
+import type { Desired } from '../plan.ts';
+import { attempting, progressing, releaseFailed, released, type StatusContext } from '../status.ts';
+
+export const HELM_RELEASE = capstanResource('HelmRelease');
+
+export interface ReleaseActionInput {
+  hr: HelmRelease;
+  resolved: ResolvedChart;
+  desired: Desired;
+  values: Record<string, unknown>;
+  releaseName: string;
+  namespace: string;
+  impersonate?: string;
+  signal: AbortSignal;
+  ctx: StatusContext;
+}
+
+export interface ReleaseActionOutcome {
+  ok: boolean;
+}
+
+type Run = (chartPath: string) => Promise<Release>;
+
+const VERB = { install: ['Install', 'installed', 'InstallSucceeded', 'InstallFailed'], upgrade: ['Upgrade', 'upgraded', 'UpgradeSucceeded', 'UpgradeFailed'] } as const;
+
+export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' | 'upgrade', input: ReleaseActionInput, run: Run): Promise<ReleaseActionOutcome> {
+  const { hr, desired, ctx } = input;
+  const [Action, done, succeededReason, failedReason] = VERB[action];
+  const from = hr.status?.history?.[0];
+  const target = `${desired.chartName}@${desired.chartVersion}`;
+  const ref = `${input.namespace}/${input.releaseName}`;
+  const attempt = { chartVersion: desired.chartVersion, valuesDigest: desired.valuesDigest };
+  const facts = {
+    release: ref, chart: desired.chartName, toVersion: desired.chartVersion, valuesDigest: desired.valuesDigest,
+    ...(from ? { fromVersion: from.chartVersion, fromRevision: String(from.version) } : {}),
+  };
+
+  let current = { ...hr, status: attempting(progressing(hr.status, 'Progressing', `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`, ctx), action, attempt) };
+  await writeStatus(deps.client, HELM_RELEASE, hr, current.status);
+  try {
+    const chart = await deps.charts.fetch(input.resolved, input.signal);
+    const release = await run(chart.path);
+    const snapshot: Snapshot = {
+      name: release.name, namespace: release.namespace, version: release.revision, status: release.status,
+      chartName: release.chart?.name ?? desired.chartName, chartVersion: release.chart?.version ?? desired.chartVersion,
+      ...(release.chart?.appVersion ? { appVersion: release.chart.appVersion } : {}),
+      chartDigest: desired.chartDigest, configDigest: desired.valuesDigest,
+      ...(release.firstDeployed ? { firstDeployed: release.firstDeployed } : {}),
+      ...(release.lastDeployed ? { lastDeployed: release.lastDeployed } : {}),
+    };
+    const message = `${done} ${ref} revision ${release.revision} with ${target}`;
+    await writeStatus(deps.client, HELM_RELEASE, current, released(current.status, succeededReason, message, snapshot, ctx));
+    const change = from ? ` (from ${from.chartVersion}, revision ${from.version})` : '';
+    await deps.events.record(event(hr, {
+      type: 'Normal', reason: succeededReason, action: Action,
+      note: `${message}${change}, values ${desired.valuesDigest.slice(0, 19)}`,
+      metadata: { ...facts, toRevision: String(release.revision) },
+    }));
+    return { ok: true };
+  } catch (err) {
+    if (input.signal.aborted && !(err instanceof HelmError)) throw err;
+    const cause = err instanceof Error ? err.message : String(err);
+    const message = `${action} of ${ref} with ${target} failed: ${cause}`;
+    current = { ...current, status: releaseFailed(current.status, action, failedReason, message, attempt, ctx) };
+    await writeStatus(deps.client, HELM_RELEASE, hr, current.status);
+    await deps.events.record(event(hr, {
+      type: 'Warning', reason: failedReason, action: Action,
+      note: err instanceof HelmError && err.stderrTail ? `${message}\n${err.stderrTail}` : message,
+      metadata: { ...facts, ...(err instanceof HelmError ? { helmReason: err.reason } : {}) },
+    }));
+    return { ok: false };
+  }
+}
