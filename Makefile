@@ -10,7 +10,7 @@ UNIT_TESTS := 'test/unit/**/*.test.ts'
 INTEGRATION_TESTS := 'test/integration/**/*.test.ts'
 
 .PHONY: all tools deps build fixtures crds check lint typecheck crds-check unit integration test \
-        cluster-up cluster-down clean
+        cluster-up cluster-down demo demo-down clean
 
 all: build
 
@@ -47,6 +47,14 @@ check: lint typecheck crds-check
 cluster-up: tools
 	test/cluster/up.sh
 cluster-down:
+	test/cluster/down.sh
+
+## Demo ------------------------------------------------------------------------------------
+# The controller on the local cluster with examples/ applied; Ctrl-C stops it.
+demo: build fixtures
+	tools/demo.sh
+demo-down:
+	-kill $$(cat .cluster/demo/controller.pid .cluster/demo/repo.pid 2>/dev/null) 2>/dev/null
 	test/cluster/down.sh
 
 ## Tests -------------------------------------------------------------------------------------
