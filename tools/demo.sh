@@ -7,11 +7,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$root/.tools/bin:$root/node_modules/.bin:$PATH"
 export KUBECONFIG="$root/.cluster/kubeconfig"
 state="$root/.cluster/demo"
-mkdir -p "$state"
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 say "starting the local cluster"
 "$root/test/cluster/up.sh"
+# After up.sh, which starts a new cluster folder from scratch.
+mkdir -p "$state"
 kubectl apply --server-side --force-conflicts -f "$root/crds" >/dev/null
 kubectl wait --for=condition=Established --timeout=60s -f "$root/crds" >/dev/null
 
