@@ -3,6 +3,7 @@
 import type { Snapshot } from '../../api/helmrelease.ts';
 import type { HelmRelease } from '../../api/objects.ts';
 import { HelmError } from '../../helm/errors.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { Release } from '../../helm/output.ts';
 import { capstanResource } from '../../kube/resource.ts';
 import { writeStatus } from '../../kube/status.ts';
@@ -23,6 +24,7 @@ export interface ReleaseActionInput {
   impersonate?: string;
   signal: AbortSignal;
   ctx: StatusContext;
+  log: Logger;
 }
 
 export interface ReleaseActionOutcome {
@@ -47,6 +49,7 @@ export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' 
 
   let current = { ...hr, status: attempting(progressing(hr.status, 'Progressing', `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`, ctx), action, attempt) };
   await writeStatus(deps.client, HELM_RELEASE, hr, current.status);
+  input.log.info({ release: ref, chart: target }, `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`);
   try {
     const chart = await deps.charts.fetch(input.resolved, input.signal);
     const release = await run(chart.path);
@@ -59,6 +62,7 @@ export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' 
       ...(release.lastDeployed ? { lastDeployed: release.lastDeployed } : {}),
     };
     const message = `${done} ${ref} revision ${release.revision} with ${target}`;
+    input.log.info({ release: ref, revision: release.revision }, message);
     await writeStatus(deps.client, HELM_RELEASE, current, released(current.status, succeededReason, message, snapshot, ctx));
     const change = from ? ` (from ${from.chartVersion}, revision ${from.version})` : '';
     await deps.events.record(event(hr, {
@@ -71,6 +75,7 @@ export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' 
     if (input.signal.aborted && !(err instanceof HelmError)) throw err;
     const cause = err instanceof Error ? err.message : String(err);
     const message = `${action} of ${ref} with ${target} failed: ${cause}`;
+    input.log.warn({ release: ref, reason: err instanceof HelmError ? err.reason : failedReason }, message);
     current = { ...current, status: releaseFailed(current.status, action, failedReason, message, attempt, ctx) };
     await writeStatus(deps.client, HELM_RELEASE, hr, current.status);
     await deps.events.record(event(hr, {

@@ -70,7 +70,8 @@ export function helmRepositoryReconciler(options: HelmRepositoryReconcilerOption
           signal: ctx.signal,
           now,
         });
-        ctx.log.debug({ changed: refresh.changed, revision: refresh.entry.revision }, 'index refreshed');
+        if (refresh.changed) ctx.log.info({ revision: refresh.entry.revision, size: refresh.entry.size }, 'fetched a new index revision');
+        else ctx.log.debug({ revision: refresh.entry.revision }, 'index unchanged (304)');
         if (refresh.changed && refresh.entry.dropped > 0) {
           await options.events.record({
             regarding: { ...repo, ...REGARDING }, type: 'Warning', reason: 'IndexEntriesDropped', action: 'Fetch',
