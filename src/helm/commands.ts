@@ -19,7 +19,8 @@ export interface ReleaseScope extends Scope {
   releaseName: string;
 }
 
-export type Values = Record<string, unknown>;
+/** A map (written as JSON) or YAML text written as is (capstan's composed values, see serialiseValues). */
+export type Values = Record<string, unknown> | string;
 
 export type InstallOptions = ReleaseScope & Omit<InstallArgs, 'valuesFile'> & { values: Values };
 export type UpgradeOptions = ReleaseScope & Omit<UpgradeArgs, 'valuesFile'> & { values: Values };

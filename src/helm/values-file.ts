@@ -6,11 +6,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function withValuesFile<T>(values: Record<string, unknown>, fn: (path: string) => Promise<T>, parent = tmpdir()): Promise<T> {
+/** `values` as a map is written as JSON; as a string, it is YAML already written by the caller. */
+export async function withValuesFile<T>(values: Record<string, unknown> | string, fn: (path: string) => Promise<T>, parent = tmpdir()): Promise<T> {
   const dir = await mkdtemp(join(parent, 'capstan-values-'));
   try {
     const path = join(dir, 'values.yaml');
-    await writeFile(path, JSON.stringify(values), { mode: 0o600 });
+    await writeFile(path, typeof values === 'string' ? values : JSON.stringify(values), { mode: 0o600 });
     return await fn(path);
   } finally {
     await rm(dir, { recursive: true, force: true });

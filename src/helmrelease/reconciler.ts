@@ -21,6 +21,7 @@ import { plan, type Desired } from './plan.ts';
 import { blocked, released, resetCounters, stalled, type StatusContext } from './status.ts';
 import { composeFor } from './values.ts';
 import { ValuesError } from './values/errors.ts';
+import { serialiseValues } from './values/serialise.ts';
 
 export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
   const now = deps.now ?? Date.now;
@@ -102,7 +103,7 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
 
       const current = { ...hr, status };
       const input: ReleaseActionInput = {
-        hr: current, resolved, desired, values: composed.values, releaseName: name, namespace,
+        hr: current, resolved, desired, values: serialiseValues(composed.values), releaseName: name, namespace,
         impersonate: serviceAccountOf(hr, deps), signal: rc.signal, ctx, log: rc.log,
       };
       switch (next.action) {

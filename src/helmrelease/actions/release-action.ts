@@ -18,7 +18,8 @@ export interface ReleaseActionInput {
   hr: HelmRelease;
   resolved: ResolvedChart;
   desired: Desired;
-  values: Record<string, unknown>;
+  /** The composed values as the YAML text helm reads (serialiseValues keeps every value exact). */
+  values: string;
   releaseName: string;
   namespace: string;
   impersonate?: string;

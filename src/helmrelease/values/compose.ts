@@ -10,9 +10,10 @@
 // merged last and win over everything.
 import { describeSource, ValuesDocumentError, ValuesError, ValuesSourceNotFoundError } from './errors.ts';
 import { mergeValues } from './merge.ts';
-import { readValuesDocument, YamlReadError } from './read-yaml.ts';
+import { readValuesDocument } from './read-yaml.ts';
 import { setTargetPath } from './set-path.ts';
 import { isValuesMap, toValue, type ValuesMap } from './value.ts';
+import { YamlReadError } from './yaml-error.ts';
 
 export interface ResolvedSource {
   kind: 'ConfigMap' | 'Secret';

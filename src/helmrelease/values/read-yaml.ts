@@ -1,28 +1,12 @@
 // Reads a values document the way helm reads a values file, so that a document merged by capstan
-// means what it would mean given to helm with -f. helm reads values with sigs.k8s.io/yaml: go-yaml v2
-// (YAML 1.1 scalars: yes/no/on/off/y/n are booleans, 0x1F and 017 are ints, 1_000 is 1000, a
-// timestamp stays a string), then non-string keys become strings (1.5 → "1.5", yes → "true", null
-// is refused), then JSON (every number a float64; NaN and ±Inf are refused), then Go maps. js-yaml
-// parses the text into events; the rules of go-yaml v2 are applied here, not js-yaml's YAML 1.2 ones.
+// means what it would mean given to helm with -f. helm reads values with sigs.k8s.io/yaml: go-yaml
+// v2 (YAML 1.1), then non-string keys made strings, then JSON into Go maps. js-yaml only parses the
+// text into events; this file builds the values from them as go-yaml v2 decodes a document
+// (anchors, merge keys, duplicate keys, tags), and resolve-scalar.ts types the scalars.
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type DocumentDirective, type Event } from 'js-yaml';
-import { formatFloat32, goUtf8Decode, parseGoFloatDot, parseGoInteger, YAML_STYLE_FLOAT } from './go-scalars.ts';
+import { keyString, resolveScalar, scalarValue, TAG, type Scalar } from './resolve-scalar.ts';
 import { cloneValue, isValuesMap, setKey, type Value, type ValuesMap } from './value.ts';
-
-/** Why a document cannot be read; `redacted` leaves out every piece of the document's text. */
-export class YamlReadError extends Error {
-  override readonly name = 'YamlReadError';
-  readonly redacted: string;
-  /** 1-based, when the problem is at a place in the text. */
-  readonly line: number | undefined;
-  readonly column: number | undefined;
-
-  constructor(message: string, redacted: string, where?: { line: number; column: number }) {
-    super(message);
-    this.redacted = redacted;
-    this.line = where?.line;
-    this.column = where?.column;
-  }
-}
+import { YamlReadError } from './yaml-error.ts';
 
 /** Documents nest deeper than this only by accident (go-yaml v2 allows 10000). */
 const MAX_DEPTH = 1000;
@@ -52,29 +36,9 @@ export function readValuesDocument(text: string): ValuesMap {
   throw new YamlReadError(`it holds ${what}, not a map of values`, `it holds ${what}, not a map of values`);
 }
 
-/** A scalar as go-yaml v2 resolves it, before it becomes a key or a value. */
-type Scalar =
-  | { t: 'str'; v: string }
-  | { t: 'bool'; v: boolean }
-  | { t: 'null' }
-  | { t: 'int'; v: bigint }
-  | { t: 'uint'; v: bigint }
-  | { t: 'float'; v: number };
-
 type Node =
   | { kind: 'scalar'; scalar: Scalar; merge: boolean }
   | { kind: 'value'; value: Value[] | ValuesMap; alias: boolean };
-
-const TAG = 'tag:yaml.org,2002:';
-const RESOLVABLE = new Set(['', `${TAG}str`, `${TAG}bool`, `${TAG}int`, `${TAG}float`, `${TAG}null`, `${TAG}timestamp`]);
-const RESOLVE_MAP = new Map<string, Scalar>([
-  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((s): [string, Scalar] => [s, { t: 'bool', v: true }]),
-  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((s): [string, Scalar] => [s, { t: 'bool', v: false }]),
-  ...['', '~', 'null', 'Null', 'NULL'].map((s): [string, Scalar] => [s, { t: 'null' }]),
-  ...['.nan', '.NaN', '.NAN'].map((s): [string, Scalar] => [s, { t: 'float', v: NaN }]),
-  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((s): [string, Scalar] => [s, { t: 'float', v: Infinity }]),
-  ...['-.inf', '-.Inf', '-.INF'].map((s): [string, Scalar] => [s, { t: 'float', v: -Infinity }]),
-]);
 
 class Constructor {
   private readonly text: string;
@@ -128,6 +92,11 @@ class Constructor {
         return target.kind === 'scalar' ? { ...target, merge: false } : { kind: 'value', value: cloneValue(target.value), alias: true };
       }
       case EVENT_ID.SCALAR: {
+        if (event.style === SCALAR_STYLE.DOUBLE_QUOTED && /(?:^|[^\\])(?:\\\\)*\\\//.test(this.text.slice(event.valueStart, event.valueEnd))) {
+          // "\/" is a YAML 1.2 escape; go-yaml v2 (YAML 1.1) refuses it.
+          const why = 'found unknown escape character \\/ (YAML 1.1 has no such escape: write / alone)';
+          throw new YamlReadError(why, why);
+        }
         const raw = getScalarValue(this.text, event);
         const tag = this.tag(event.tagStart, event.tagEnd);
         const plain = event.style === SCALAR_STYLE.PLAIN;
@@ -156,7 +125,7 @@ class Constructor {
           if (key.kind === 'scalar' && key.merge) {
             mergeInto(map, value);
           } else {
-            setKey(map, keyString(key), valueOf(value));
+            setKey(map, keyOf(key), valueOf(value));
           }
         }
         this.next();
@@ -206,108 +175,6 @@ function tagHandles(directives: DocumentDirective[]): Map<string, string> {
   return handles;
 }
 
-/** go-yaml v2's resolve(tag, in), for a scalar; `implicit` = plain and untagged. */
-function resolveScalar(tag: string, text: string, implicit: boolean): Scalar {
-  if (tag === '' && !implicit) return { t: 'str', v: text };
-  if (tag === `${TAG}binary`) return { t: 'str', v: decodeBinary(text) };
-  if (!RESOLVABLE.has(tag)) return { t: 'str', v: text };
-  const resolved = tag === `${TAG}str` ? ({ t: 'str', v: text } as const) : resolvePlain(text);
-  if (tag === '' || tag === `${TAG}str`) return resolved;
-  const wanted = tag.slice(TAG.length);
-  if (wanted === 'timestamp' && resolved.t === 'str' && isTimestamp(text)) return resolved;
-  if (wanted === resolved.t) return resolved;
-  // !!float accepts what resolves to an int (not a uint).
-  if (wanted === 'float' && resolved.t === 'int') return { t: 'float', v: Number(resolved.v) };
-  throw new YamlReadError(`cannot decode !!${resolved.t} \`${text}\` as a !!${wanted}`, `a value cannot be decoded as a !!${wanted}`);
-}
-
-/** The implicit resolution of a plain scalar (go-yaml v2 resolve with an empty tag). */
-function resolvePlain(text: string): Scalar {
-  const c = text.charAt(0);
-  const hint = text === '' ? 'N' : c === '+' || c === '-' ? 'S' : /[0-9]/.test(c) ? 'D' : 'yYnNtTfFoO~'.includes(c) ? 'M' : c === '.' ? '.' : '';
-  if (hint === '') return { t: 'str', v: text };
-  const known = RESOLVE_MAP.get(text);
-  if (known) return known;
-  if (hint === '.') {
-    const v = parseGoFloatDot(text);
-    return v === undefined ? { t: 'str', v: text } : { t: 'float', v };
-  }
-  if (hint === 'D' || hint === 'S') {
-    // A timestamp would resolve to one, but go-yaml hands a timestamp to interface{} as its text,
-    // and nothing that starts like one ("2001-") parses as a number: it stays a string either way.
-    const plain = text.replaceAll('_', '');
-    const int = parseGoInteger(plain, true);
-    if (int !== undefined) return { t: 'int', v: int };
-    const uint = parseGoInteger(plain, false);
-    if (uint !== undefined) return { t: 'uint', v: uint };
-    if (YAML_STYLE_FLOAT.test(plain)) {
-      const v = Number(plain);
-      if (Number.isFinite(v)) return { t: 'float', v };
-    }
-  }
-  return { t: 'str', v: text };
-}
-
-/** go-yaml's timestamp layouts, for an explicit !!timestamp (the value stays a string). */
-function isTimestamp(text: string): boolean {
-  return /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))|(?: \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?))?$/.test(text);
-}
-
-/** !!binary: base64 (line breaks allowed), decoded to a string as Go's JSON encoder would write it. */
-function decodeBinary(text: string): string {
-  const compact = text.replace(/[\r\n]/g, '');
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)) {
-    throw new YamlReadError('!!binary value contains invalid base64 data', '!!binary value contains invalid base64 data');
-  }
-  return goUtf8Decode(Buffer.from(compact, 'base64'));
-}
-
-/** A map key as sigs.k8s.io/yaml turns it into a JSON key. */
-function keyString(node: Node): string {
-  if (node.kind === 'value') {
-    const why = 'a map key is a list or a map (yaml: invalid map key)';
-    throw new YamlReadError(why, why);
-  }
-  const s = node.scalar;
-  switch (s.t) {
-    case 'str':
-      return s.v;
-    case 'bool':
-      return String(s.v);
-    case 'int':
-      return s.v.toString();
-    case 'float':
-      return formatFloat32(s.v);
-    case 'uint':
-    case 'null': {
-      const why = `a map key is ${s.t === 'null' ? 'null' : 'an unsigned integer beyond int64'} (unsupported map key)`;
-      throw new YamlReadError(why, why);
-    }
-  }
-}
-
-/** A scalar as it ends up in helm's values after the JSON round trip. */
-function valueOf(node: Node): Value {
-  if (node.kind === 'value') return node.value;
-  const s = node.scalar;
-  switch (s.t) {
-    case 'str':
-    case 'bool':
-      return s.v;
-    case 'null':
-      return null;
-    case 'int':
-    case 'uint':
-      return Number(s.v);
-    case 'float':
-      if (!Number.isFinite(s.v)) {
-        const why = `it holds ${Number.isNaN(s.v) ? 'NaN' : 'an infinite number'}, which helm cannot take as a value (json: unsupported value)`;
-        throw new YamlReadError(why, why);
-      }
-      return s.v;
-  }
-}
-
 /**
  * A merge key (`<<: *base` or `<<: [*a, *b]`) as go-yaml v2 applies it: where it stands in the
  * mapping, overwriting keys set before it; in a list, earlier maps win.
@@ -320,4 +187,15 @@ function mergeInto(map: ValuesMap, node: Node): void {
   for (const source of [...sources].reverse()) {
     for (const key of Object.keys(source)) setKey(map, key, source[key] ?? null);
   }
+}
+
+/** A map key: a scalar's JSON key; a list or a map cannot be one. */
+function keyOf(node: Node): string {
+  if (node.kind === 'scalar') return keyString(node.scalar);
+  const why = 'a map key is a list or a map (yaml: invalid map key)';
+  throw new YamlReadError(why, why);
+}
+
+function valueOf(node: Node): Value {
+  return node.kind === 'value' ? node.value : scalarValue(node.scalar);
 }
