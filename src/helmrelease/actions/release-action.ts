@@ -73,7 +73,9 @@ export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' 
     }));
     return { ok: true };
   } catch (err) {
-    if (input.signal.aborted && !(err instanceof HelmError)) throw err;
+    // Cancelled by shutdown (helm marked the release failed): not the chart's fault, so it is not
+    // counted; the next leader finds the failed release and retries it.
+    if (input.signal.aborted) throw err;
     const cause = err instanceof Error ? err.message : String(err);
     const message = `${action} of ${ref} with ${target} failed: ${cause}`;
     input.log.warn({ release: ref, reason: err instanceof HelmError ? err.reason : failedReason }, message);
