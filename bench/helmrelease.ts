@@ -14,6 +14,7 @@ import { startChartServer } from '../test/support/chart-server.ts';
 import { startController, type ControllerProcess } from '../test/support/controller-process.ts';
 import { isolatedHelm } from '../test/support/helm.ts';
 import { kubectl } from '../test/support/kubectl.ts';
+import { releaseFinalizers } from '../test/support/namespace.ts';
 import { FIXTURES_REPO, HELM_MAJORS } from '../test/support/paths.ts';
 import { waitFor } from '../test/support/wait.ts';
 import { median, summary } from './stats.ts';
@@ -127,4 +128,5 @@ console.log(`ConfigMap change → upgrade started: ${summary(latencies, 'ms')} (
 
 await controller.stop();
 await server.close();
+await releaseFinalizers(ns);
 await kubectl(['delete', 'namespace', ns, '--wait=false']);

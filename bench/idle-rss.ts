@@ -2,7 +2,8 @@
 // Helm release Secrets of ~100 KB each exist (release Secrets are watched metadata-only, so their
 // content must not reach the heap). RSS is read from /proc/<pid>/status after the caches synced
 // and the controller idled; the baseline is the same controller before the objects exist.
-// Needs `make cluster-up`. Figures are printed, never asserted.
+// Release Secrets are created as helm creates them (no kubectl last-applied annotation).
+// Needs `make cluster-up build` (it runs dist/, as users do). Figures are printed, never asserted.
 //
 //   node bench/idle-rss.ts [--objects 1000] [--secret-kib 100] [--idle-seconds 15]
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startController, type ControllerProcess } from '../test/support/controller-process.ts';
 import { kubectl } from '../test/support/kubectl.ts';
+import { releaseFinalizers } from '../test/support/namespace.ts';
 import { HELM_MAJORS } from '../test/support/paths.ts';
 import { waitFor } from '../test/support/wait.ts';
 
@@ -27,7 +29,7 @@ async function rssMiB(pid: number): Promise<number> {
 }
 
 async function measure(what: string): Promise<number> {
-  const controller: ControllerProcess = await startController(['--watch-namespace', ns, '--helm-binary', HELM_MAJORS[1].binary]);
+  const controller: ControllerProcess = await startController(['--watch-namespace', ns, '--helm-binary', HELM_MAJORS[1].binary], true);
   await waitFor('caches synced', () => controller.logs.find((l) => l.msg === 'caches synced'), { timeoutMs: 120_000 });
   await new Promise((r) => setTimeout(r, idleMs));
   const rss = await rssMiB(controller.pid);
@@ -46,9 +48,10 @@ for (let i = 0; i < objects; i++) {
 }
 const started = Date.now();
 for (let i = 0; i < docs.length; i += 100) {
-  await kubectl(['apply', '-f', '-'], { input: docs.slice(i, i + 100).join('---\n'), timeoutMs: 300_000 });
+  await kubectl(['create', '-f', '-'], { input: docs.slice(i, i + 100).join('---\n'), timeoutMs: 300_000 });
 }
 console.log(`created ${objects} HelmReleases and ${objects} release Secrets of ~${args['secret-kib']} KiB in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 const loaded = await measure(`idle controller, ${objects} HelmReleases + ${objects} release Secrets`);
 console.log(`difference: ${(loaded - baseline).toFixed(1)} MiB for ${objects} + ${objects} objects`);
+await releaseFinalizers(ns);
 await kubectl(['delete', 'namespace', ns, '--wait=false']);

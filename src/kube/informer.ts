@@ -42,6 +42,7 @@ function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 const META_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 const BACKOFF_START_MS = 500;
@@ -122,7 +123,8 @@ export class Informer<T extends KubeObject> {
     do {
       const page = await this.client.request<KubeList<T>>('GET', collectionPath(this.options.resource, this.options.namespace), {
         query: {
-          limit: this.options.pageSize ?? 500,
+          // Metadata pages are smaller but can carry large annotations: smaller pages bound the peak.
+          limit: this.options.pageSize ?? (this.options.metadataOnly ? 100 : 500),
           continue: continueToken,
           labelSelector: this.options.labelSelector,
           fieldSelector: this.options.fieldSelector,
@@ -176,8 +178,17 @@ export class Informer<T extends KubeObject> {
     return count;
   }
 
+  /**
+   * Drops what no reconciler reads but can dwarf the object: managedFields, and kubectl's
+   * last-applied-configuration annotation, which holds a copy of the whole object (a Secret's
+   * data included, even in a metadata-only watch).
+   */
   private prepare(obj: T): T {
     const { managedFields, ...metadata } = obj.metadata as T['metadata'] & { managedFields?: unknown };
+    if (metadata.annotations?.[LAST_APPLIED] !== undefined) {
+      const { [LAST_APPLIED]: dropped, ...annotations } = metadata.annotations;
+      metadata.annotations = annotations;
+    }
     const slim = { ...obj, metadata } as T;
     return this.options.transform ? this.options.transform(slim) : slim;
   }

@@ -15,8 +15,10 @@ export interface ControllerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startController(args: string[]): Promise<ControllerProcess> {
-  const child = execa(join(TOOLS_BIN, 'node'), [join(ROOT, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', KUBECONFIG,
+/** Runs the TypeScript sources, or with `built` the compiled dist/ that users run (make build). */
+export async function startController(args: string[], built = false): Promise<ControllerProcess> {
+  const entry = built ? join(ROOT, 'dist', 'cli', 'main.js') : join(ROOT, 'src', 'cli', 'main.ts');
+  const child = execa(join(TOOLS_BIN, 'node'), [entry, 'controller', '--kubeconfig', KUBECONFIG,
     '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', ...args], { reject: false, buffer: false });
   const logs: Record<string, unknown>[] = [];
   let exited = false;
