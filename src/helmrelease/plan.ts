@@ -72,6 +72,12 @@ export function plan(input: PlanInput): Plan {
   }
 
   if (input.force) return { action: 'upgrade', cause: 'force' };
+  // capstan's own install failed after helm recorded it (a wait that timed out, a failed hook): not
+  // a release to adopt but an install to retry over the failed one, within the install retries.
+  if (!last && release.status === 'failed' && input.sameAsLastAttempt && input.installFailures > 0) {
+    if (!retriesLeft(input.installFailures, input.installRetries)) return stall('install', input.installFailures, desired);
+    return { action: 'install', replace: true, retry: true };
+  }
   // A release capstan never recorded (made by hand or by another tool) is upgraded in place.
   if (!last) return { action: 'upgrade', cause: 'adopt' };
   // Someone ran helm against it since capstan's last revision: its values are unknown.
@@ -83,11 +89,16 @@ export function plan(input: PlanInput): Plan {
     }
     if (input.sameAsLastAttempt) return { action: 'upgrade', cause: 'retry' };
   }
-  if (last.chartName !== desired.chartName || last.chartVersion !== desired.chartVersion || (last.chartDigest !== undefined && last.chartDigest !== desired.chartDigest)) {
-    return { action: 'upgrade', cause: 'chart' };
+  const chartChanged = last.chartName !== desired.chartName || last.chartVersion !== desired.chartVersion ||
+    (last.chartDigest !== undefined && last.chartDigest !== desired.chartDigest);
+  const cause = chartChanged ? 'chart' : last.configDigest !== desired.valuesDigest ? 'values' : undefined;
+  if (cause === undefined) return { action: 'none' };
+  // The same upgrade already failed before helm recorded a revision (the templates did not render,
+  // the values broke the schema): the release is still deployed, but the failure counts all the same.
+  if (input.sameAsLastAttempt && input.upgradeFailures > 0 && !retriesLeft(input.upgradeFailures, input.upgradeRetries)) {
+    return stall('upgrade', input.upgradeFailures, desired);
   }
-  if (last.configDigest !== desired.valuesDigest) return { action: 'upgrade', cause: 'values' };
-  return { action: 'none' };
+  return { action: 'upgrade', cause };
 }
 
 function stall(what: 'install' | 'upgrade', failures: number, desired: Desired): Plan {

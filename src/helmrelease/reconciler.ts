@@ -103,7 +103,7 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
 
       const current = { ...hr, status };
       const input: ReleaseActionInput = {
-        hr: current, resolved, desired, values: serialiseValues(composed.values), releaseName: name, namespace,
+        hr: current, stored: hr, resolved, desired, values: serialiseValues(composed.values), releaseName: name, namespace,
         impersonate: serviceAccountOf(hr, deps), signal: rc.signal, ctx, log: rc.log,
       };
       switch (next.action) {

@@ -23,3 +23,12 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     await sleep(options.intervalMs ?? 250);
   }
 }
+
+/** Checks for `ms` that `probe` keeps holding: the absence of an action cannot be waited for. */
+export async function keepsHolding(what: string, ms: number, probe: () => boolean | Promise<boolean>, intervalMs = 250): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!(await probe())) throw new Error(`${what} stopped holding`);
+    await sleep(intervalMs);
+  }
+}

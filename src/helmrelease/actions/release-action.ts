@@ -15,7 +15,10 @@ import { attempting, progressing, releaseFailed, released, type StatusContext } 
 export const HELM_RELEASE = capstanResource('HelmRelease');
 
 export interface ReleaseActionInput {
+  /** The HelmRelease with the status to build on (failure counters already reset by resetAt). */
   hr: HelmRelease;
+  /** The HelmRelease as the API server has it: status patches are computed against its status. */
+  stored: HelmRelease;
   resolved: ResolvedChart;
   desired: Desired;
   /** The composed values as the YAML text helm reads (serialiseValues keeps every value exact). */
@@ -48,8 +51,9 @@ export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' 
     ...(from ? { fromVersion: from.chartVersion, fromRevision: String(from.version) } : {}),
   };
 
-  let current = { ...hr, status: attempting(progressing(hr.status, 'Progressing', `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`, ctx), action, attempt) };
-  await writeStatus(deps.client, HELM_RELEASE, hr, current.status);
+  // What the server holds after this write: the base of the next patch.
+  const current = { ...input.stored, status: attempting(progressing(hr.status, 'Progressing', `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`, ctx), action, attempt) };
+  await writeStatus(deps.client, HELM_RELEASE, input.stored, current.status);
   input.log.info({ release: ref, chart: target }, `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`);
   try {
     const chart = await deps.charts.fetch(input.resolved, input.signal);
@@ -79,8 +83,7 @@ export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' 
     const cause = err instanceof Error ? err.message : String(err);
     const message = `${action} of ${ref} with ${target} failed: ${cause}`;
     input.log.warn({ release: ref, reason: err instanceof HelmError ? err.reason : failedReason }, message);
-    current = { ...current, status: releaseFailed(current.status, action, failedReason, message, attempt, ctx) };
-    await writeStatus(deps.client, HELM_RELEASE, hr, current.status);
+    await writeStatus(deps.client, HELM_RELEASE, current, releaseFailed(current.status, action, failedReason, message, attempt, ctx));
     await deps.events.record(event(hr, {
       type: 'Warning', reason: failedReason, action: Action,
       note: err instanceof HelmError && err.stderrTail ? `${message}\n${err.stderrTail}` : message,

@@ -29,6 +29,12 @@ const cases: [string, Partial<PlanInput>, Plan['action'], Record<string, unknown
   ['stalls after a failed upgrade of the same inputs with no retries left', { release: { revision: 3, status: 'failed' }, upgradeFailures: 1 }, 'stall'],
   ['retries a failed upgrade while retries are left', { release: { revision: 3, status: 'failed' }, upgradeFailures: 1, upgradeRetries: 1 }, 'upgrade', { cause: 'retry' }],
   ['upgrades a failed release when the inputs changed', { release: { revision: 3, status: 'failed' }, upgradeFailures: 5, sameAsLastAttempt: false, desired: { ...desired, valuesDigest: 'sha256:v9' } }, 'upgrade', { cause: 'values' }],
+  ['stalls after an install that left a failed revision, with no retries left', { release: { revision: 1, status: 'failed' }, last: undefined, installFailures: 1 }, 'stall', { reason: 'RetriesExceeded' }],
+  ['retries an install that left a failed revision by installing over it', { release: { revision: 1, status: 'failed' }, last: undefined, installFailures: 1, installRetries: 1 }, 'install', { replace: true, retry: true }],
+  ['adopts a failed release capstan never tried to install', { release: { revision: 1, status: 'failed' }, last: undefined, installFailures: 0 }, 'upgrade', { cause: 'adopt' }],
+  ['stalls after an upgrade that failed before helm recorded a revision, with no retries left', { desired: { ...desired, valuesDigest: 'sha256:v3' }, upgradeFailures: 1 }, 'stall', { reason: 'RetriesExceeded' }],
+  ['retries an upgrade that failed before helm recorded a revision while retries are left', { desired: { ...desired, valuesDigest: 'sha256:v3' }, upgradeFailures: 1, upgradeRetries: 1 }, 'upgrade', { cause: 'values' }],
+  ['does nothing when in sync though an earlier attempt failed', { upgradeFailures: 1 }, 'none'],
   ['forces a stalled install when forceAt is set', { release: undefined, last: undefined, installFailures: 4, force: true }, 'install'],
 ];
 
