@@ -63,7 +63,12 @@ unit: deps
 
 # One run of the test runner for unit and integration tests, so that it prints one summary.
 # The global setup starts the local cluster once (or reuses a healthy one).
-test: check fixtures
+# The cluster starts in the background while lint and typecheck run, so that the first test does
+# not wait for both one after the other.
+test: deps fixtures
+	test/cluster/up.sh & up=$$!; \
+	$(MAKE) --no-print-directory -j2 lint typecheck crds-check || { wait $$up; exit 1; }; \
+	wait $$up; \
 	node --test $(TEST_FLAGS) --test-global-setup=test/support/global-setup.ts $(UNIT_TESTS) $(INTEGRATION_TESTS)
 
 integration: deps fixtures

@@ -14,7 +14,8 @@ import { serve } from '../runtime/http.ts';
 import { Manager } from '../runtime/manager.ts';
 import { createMetrics } from '../runtime/metrics.ts';
 import { VERSION } from '../version.ts';
-import { UsageError } from './errors.ts';
+import { HelmBinaryError, UsageError } from './errors.ts';
+import { helmVersion } from '../helm/version.ts';
 
 export const CONTROLLER_HELP = `Usage: capstan controller [flags]
 
@@ -129,6 +130,15 @@ export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = pro
   };
 }
 
+/** helm must run before anything else: a wrong --helm-binary is a user's typo, not a crash. */
+async function openHelmOrExplain(binary: string): Promise<void> {
+  try {
+    await helmVersion(binary, join(tmpdir(), 'capstan-helm-check'));
+  } catch (err) {
+    throw new HelmBinaryError(`cannot run helm as "${binary}": ${err instanceof Error ? err.message : String(err)}; install helm 3 or 4, or pass --helm-binary PATH`);
+  }
+}
+
 export async function runController(args: string[]): Promise<void> {
   const options = parseControllerArgs(args);
   const log = createLogger({ level: options.logLevel, format: options.logFormat });
@@ -143,6 +153,7 @@ export async function runController(args: string[]): Promise<void> {
     client, log, metrics, concurrency: options.concurrent,
     lease: options.leaderElect ? { namespace: options.leaderElectionNamespace, name: 'capstan-leader', identity, ...DEFAULT_LEASE } : undefined,
   });
+  await openHelmOrExplain(options.helmBinary);
   await setupControllers(manager, {
     client,
     metrics,

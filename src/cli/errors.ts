@@ -4,12 +4,17 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
+/** The helm binary cannot be run (missing, not executable, not helm 3 or 4). */
+export class HelmBinaryError extends Error {
+  override readonly name = 'HelmBinaryError';
+}
+
 /** Any error whose message is written for the user (wrong kubeconfig, unreachable cluster, …). */
 export interface UserFacingError extends Error {
   readonly name: string;
 }
 
-const USER_FACING = new Set(['UsageError', 'KubeConfigError', 'ApiServerUnreachableError']);
+const USER_FACING = new Set(['UsageError', 'KubeConfigError', 'ApiServerUnreachableError', 'HelmBinaryError']);
 
 export function isUserFacing(err: unknown): err is UserFacingError {
   return err instanceof Error && USER_FACING.has(err.name);

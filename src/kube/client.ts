@@ -27,11 +27,6 @@ const METHODS = {
 } as const;
 export type Method = keyof typeof METHODS;
 
-export interface Streamed {
-  body: ReadableStream<Uint8Array>;
-  abort: () => void;
-}
-
 export class KubeClient {
   readonly kc: KubeConfig;
   readonly server: string;
@@ -56,13 +51,11 @@ export class KubeClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** A streaming GET (watches): the caller reads the body and aborts when done. */
-  async stream(path: string, options: RequestOptions = {}): Promise<Streamed> {
-    const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const response = await this.send('GET', path, { ...options, signal });
+  /** A streaming GET (watches): the caller reads the body and destroys it when done. */
+  async stream(path: string, options: RequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.send('GET', path, options);
     if (!response.body) throw new ApiUnreachableError(`GET ${path}: empty body`);
-    return { body: response.body, abort: () => { controller.abort(); } };
+    return response.body;
   }
 
   private async send(method: Method, path: string, options: RequestOptions) {

@@ -33,33 +33,47 @@ export interface WatchRequest {
 }
 
 export async function* watchEvents<T extends KubeObject>(client: KubeClient, req: WatchRequest): AsyncGenerator<WatchEvent<T | WatchStatus>> {
-  const stream = await client.stream(req.path, {
-    query: {
-      watch: true,
-      resourceVersion: req.resourceVersion,
-      allowWatchBookmarks: true,
-      timeoutSeconds: req.timeoutSeconds,
-      labelSelector: req.labelSelector,
-      fieldSelector: req.fieldSelector,
-    },
-    accept: req.accept,
-    signal: req.signal,
-  });
-  let timer = setTimeout(stream.abort, req.inactivityMs);
-  const input = Readable.fromWeb(stream.body);
-  // However the stream ends (server closed it, connection lost, our abort), the informer simply
+  // The caller's signal aborts the request only while it connects. Once the body streams, a watch
+  // is ended by destroying the body instead: aborting a request whose body is being read leaves an
+  // AbortError that nobody awaits (seen when kube-apiserver restarts mid-watch).
+  const connecting = new AbortController();
+  const abortConnect = () => { connecting.abort(); };
+  req.signal.addEventListener('abort', abortConnect, { once: true });
+  let body;
+  try {
+    body = await client.stream(req.path, {
+      query: {
+        watch: true,
+        resourceVersion: req.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: req.timeoutSeconds,
+        labelSelector: req.labelSelector,
+        fieldSelector: req.fieldSelector,
+      },
+      accept: req.accept,
+      signal: connecting.signal,
+    });
+  } finally {
+    req.signal.removeEventListener('abort', abortConnect);
+  }
+  const input = Readable.fromWeb(body);
+  // However the stream ends (server closed it, connection lost, stopped by us), the informer
   // watches again from the last resourceVersion; an error here must not escape as uncaught.
   input.on('error', () => undefined);
+  const stop = () => { input.destroy(); };
+  req.signal.addEventListener('abort', stop, { once: true });
+  let timer = setTimeout(stop, req.inactivityMs);
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
       clearTimeout(timer);
-      timer = setTimeout(stream.abort, req.inactivityMs);
+      timer = setTimeout(stop, req.inactivityMs);
       if (line.trim() === '') continue;
       yield JSON.parse(line) as WatchEvent<T | WatchStatus>;
     }
   } finally {
     clearTimeout(timer);
-    stream.abort();
+    req.signal.removeEventListener('abort', stop);
+    stop();
   }
 }

@@ -2,7 +2,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { KUBECONFIG, ROOT, TOOLS_BIN } from './paths.ts';
+import { HELM_MAJORS, KUBECONFIG, ROOT, TOOLS_BIN } from './paths.ts';
 import { waitFor } from './wait.ts';
 
 export interface ControllerProcess {
@@ -19,7 +19,8 @@ export interface ControllerProcess {
 export async function startController(args: string[], built = false): Promise<ControllerProcess> {
   const entry = built ? join(ROOT, 'dist', 'cli', 'main.js') : join(ROOT, 'src', 'cli', 'main.ts');
   const child = execa(join(TOOLS_BIN, 'node'), [entry, 'controller', '--kubeconfig', KUBECONFIG,
-    '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', ...args], { reject: false, buffer: false });
+    '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0',
+    ...(args.includes('--helm-binary') ? [] : ['--helm-binary', HELM_MAJORS[1].binary]), ...args], { reject: false, buffer: false });
   const logs: Record<string, unknown>[] = [];
   let exited = false;
   void child.finally(() => { exited = true; });

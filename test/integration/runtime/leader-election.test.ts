@@ -23,7 +23,7 @@ describe('leader election', () => {
   });
 
   it('lets one replica lead, and the other take over once the lease expires after the leader is killed', async () => {
-    const args = ['--leader-elect', '--leader-election-namespace', namespace.name];
+    const args = ['--leader-elect', '--leader-election-namespace', namespace.name, '--watch-namespace', namespace.name];
     replicas.push(await startController(args), await startController(args));
     const holder = async () => (await kubectlJson<Lease>(['get', 'lease', 'capstan-leader', '-n', namespace.name]).catch(() => undefined))?.spec.holderIdentity;
     const first = await waitFor('a leader', async () => (await holder()) || undefined, { timeoutMs: 30_000 });
@@ -44,7 +44,7 @@ describe('leader election', () => {
   it('releases the lease on SIGTERM so that the next replica leads at once', async () => {
     const survivor = replicas.find((r) => !r.exited());
     assert.ok(survivor);
-    const next = await startController(['--leader-elect', '--leader-election-namespace', namespace.name]);
+    const next = await startController(['--leader-elect', '--leader-election-namespace', namespace.name, '--watch-namespace', namespace.name]);
     replicas.push(next);
     const stopped = Date.now();
     await survivor.stop('SIGTERM');
