@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { IndexCache } from '../src/source/index-cache.ts';
 import { indexStats } from '../src/source/index-model.ts';
 import { refreshIndex } from '../src/source/index-refresh.ts';
+import { resolveChartVersion } from '../src/source/resolve.ts';
 import { startChartServer } from '../test/support/chart-server.ts';
 import { HELM_MAJORS } from '../test/support/paths.ts';
 import { chartName, generateLargeIndex } from './large-index.ts';
@@ -21,6 +22,8 @@ interface ChildFigures {
   coldMs: number;
   peakRssDeltaMiB: number;
   notModifiedMs: number;
+  /** One `chart.spec.version` resolution against the parsed index, Helm's rules. */
+  resolveMs: number;
   charts: number;
   versions: number;
 }
@@ -40,8 +43,12 @@ async function child(url: string): Promise<void> {
   const unchanged = await refreshIndex({ url, timeoutMs: 120_000, cache });
   const notModifiedMs = performance.now() - again;
   if (unchanged.changed) throw new Error('expected a 304 on the second fetch');
+  const chart = chartName(0);
+  const resolving = performance.now();
+  resolveChartVersion({ chart, repository: url, versions: cold.entry.index.charts.get(chart) ?? [] }, '>=1.0.0 <3.0.0');
+  const resolveMs = performance.now() - resolving;
   const stats = indexStats(cold.entry.index);
-  const figures: ChildFigures = { coldMs, peakRssDeltaMiB, notModifiedMs, charts: stats.charts, versions: stats.versions };
+  const figures: ChildFigures = { coldMs, peakRssDeltaMiB, notModifiedMs, resolveMs, charts: stats.charts, versions: stats.versions };
   process.stdout.write(JSON.stringify(figures));
 }
 
@@ -119,6 +126,7 @@ async function main(): Promise<void> {
     console.log(`  cold fetch+parse:      ${summary(runs.map((r) => r.coldMs), 'ms')}`);
     console.log(`  peak RSS delta:        ${summary(runs.map((r) => r.peakRssDeltaMiB), 'MiB', 1)}`);
     console.log(`  304 path:              ${summary(runs.map((r) => r.notModifiedMs), 'ms', 1)}`);
+    console.log(`  one resolution:        ${summary(runs.map((r) => r.resolveMs), 'ms', 2)} (helm's equivalent is inside search --versions below)`);
 
     const capstanCold = median(runs.map((r) => r.coldMs));
     const capstanRss = median(runs.map((r) => r.peakRssDeltaMiB));
