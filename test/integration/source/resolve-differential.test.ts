@@ -11,6 +11,7 @@ import { InvalidConstraintError } from '../../../src/source/constraint.ts';
 import type { ChartVersion } from '../../../src/source/index-model.ts';
 import { ChartVersionNotFoundError, resolveChartVersion, resolveOptionsForHelm, type ResolveOptions } from '../../../src/source/resolve.ts';
 import { startChartServer, type ChartServer } from '../../support/chart-server.ts';
+import { inPool, Random } from '../../support/seeded.ts';
 import { isolatedHelm } from '../../support/helm.ts';
 import { HELM_MAJORS } from '../../support/paths.ts';
 
@@ -25,42 +26,13 @@ interface Case {
   constraint: string;
 }
 
-/** mulberry32: a small seeded PRNG, so every run checks the same cases. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Generator {
-  readonly random: () => number;
-
-  constructor(seed: number) {
-    this.random = prng(seed);
-  }
-
-  int(n: number): number {
-    return Math.floor(this.random() * n);
-  }
-
-  chance(p: number): boolean {
-    return this.random() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
+class Generator extends Random {
 
   /** Versions close to each other, so that constraints often match several and ties are common. */
   version(): string {
     if (this.chance(0.04)) return this.pick(['latest', '1.2.3.4', '1.0.0-01', 'v', '1.0.0-', 'V1.0.0']);
     const [major, minor, patch] = [this.pick(['0', '1', '1', '2', '2', '3']), String(this.int(4)), String(this.int(4))];
-    const shape = this.random();
+    const shape = this.next();
     let text = shape < 0.8 ? `${major}.${minor}.${patch}` : shape < 0.93 ? `${major}.${minor}` : major;
     if (this.chance(0.12)) text = `v${text}`;
     if (this.chance(0.25)) text += `-${this.pick(['alpha', 'alpha.1', 'beta', 'beta.2', 'beta.10', 'rc.1', '0', '1', 'x-y'])}`;
@@ -86,7 +58,7 @@ class Generator {
 
   operand(): string {
     const part = (): string => (this.chance(0.15) ? this.pick(['x', 'X', '*']) : String(this.int(4)));
-    const shape = this.random();
+    const shape = this.next();
     let text = shape < 0.55 ? `${part()}.${part()}.${part()}` : shape < 0.85 ? `${part()}.${part()}` : part();
     if (this.chance(0.1)) text = `v${text}`;
     if (this.chance(0.2)) text += `-${this.pick(['0', 'alpha', 'beta.1', 'rc.1'])}`;
@@ -153,18 +125,6 @@ function capstanPick(c: Case, options: ResolveOptions): string {
     if (err instanceof InvalidConstraintError || err instanceof ChartVersionNotFoundError) return 'none';
     throw err;
   }
-}
-
-/** Runs `work` over `items` with at most `limit` at once. */
-async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 describe('chart version resolution against the real helm', () => {
