@@ -1,5 +1,5 @@
 // Runs `capstan controller` as a real child process against the test cluster.
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { HELM_MAJORS, KUBECONFIG, ROOT, TOOLS_BIN } from './paths.ts';
@@ -10,8 +10,9 @@ export interface ControllerProcess {
   /** True once the process has exited. */
   exited: () => boolean;
   logs: Record<string, unknown>[];
-  child: ResultPromise;
   metricsPort: number;
+  /** Resolves once the process has exited and every line it wrote has been read. */
+  done(): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -24,23 +25,30 @@ export async function startController(args: string[], built = false): Promise<Co
   const logs: Record<string, unknown>[] = [];
   let exited = false;
   void child.finally(() => { exited = true; });
-  createInterface({ input: child.stdout }).on('line', (line) => {
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
     try {
       logs.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
       logs.push({ msg: line });
     }
   });
+  // The process can be gone before its last lines are read: `done` waits for both.
+  const linesClosed = new Promise<void>((resolve) => lines.once('close', resolve));
+  const done = async () => {
+    await child;
+    await linesClosed;
+  };
   const serving = await waitFor('the controller to serve metrics', () => logs.find((l) => typeof l.metricsPort === 'number'), { timeoutMs: 30_000 });
   return {
     pid: child.pid ?? -1,
     exited: () => exited,
     logs,
-    child,
     metricsPort: serving.metricsPort as number,
+    done,
     stop: async (signal = 'SIGTERM') => {
       child.kill(signal);
-      await child;
+      await done();
     },
   };
 }

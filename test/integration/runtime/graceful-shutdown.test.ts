@@ -35,8 +35,7 @@ spec:
       await waitFor('the upgrade to be running', async () => ((await newest())?.status === 'pending-upgrade' ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
 
       const stopped = Date.now();
-      controller.child.kill('SIGTERM');
-      await controller.child;
+      await controller.stop('SIGTERM');
       const exitMs = Date.now() - stopped;
       const last = await newest();
       assert.equal(last?.revision, 2);
