@@ -7,7 +7,8 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
 import { FIXTURES_REPO } from './paths.ts';
-import type { TlsMaterial } from './pki.ts';
+import { after, before } from 'node:test';
+import { makeServerTls, type TlsMaterial } from './pki.ts';
 
 export interface RequestRecord {
   method: string;
@@ -95,4 +96,21 @@ export async function startChartServer(options: ChartServerOptions = {}): Promis
       server.close(() => { resolve(); });
     }),
   };
+}
+
+export interface HttpsChartServer {
+  /** Set once the suite's before hooks have run. */
+  readonly tls: TlsMaterial;
+  readonly server: ChartServer;
+}
+
+/** Call in a describe body: the fixture repository over HTTPS (a CA made for the suite) with basic auth. */
+export function useHttpsChartServer(auth: { username: string; password: string }): HttpsChartServer {
+  const holder = {} as { tls: TlsMaterial; server: ChartServer };
+  before(async () => {
+    holder.tls = await makeServerTls();
+    holder.server = await startChartServer({ tls: holder.tls, auth });
+  });
+  after(async () => { await holder.server.close(); });
+  return holder;
 }

@@ -10,9 +10,8 @@ import { ChartCache } from '../../../src/source/chart-cache.ts';
 import { downloadChart } from '../../../src/source/chart-download.ts';
 import { fetchIndex } from '../../../src/source/index-fetch.ts';
 import { parseIndex } from '../../../src/source/index-parse.ts';
-import { startChartServer, type ChartServer } from '../../support/chart-server.ts';
+import { useHttpsChartServer } from '../../support/chart-server.ts';
 import { FIXTURES_REPO } from '../../support/paths.ts';
-import { makeServerTls, type TlsMaterial } from '../../support/pki.ts';
 import { body, startScriptedServer, stream, type ScriptedServer } from '../../support/scripted-server.ts';
 import { rejectsWithReason } from '../../support/reason.ts';
 import { chartTgz } from '../../support/tarball.ts';
@@ -28,30 +27,24 @@ async function tempCache(maxBytes?: number): Promise<ChartCache> {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('downloading a chart from the HTTPS repository with basic auth', () => {
-  let tls: TlsMaterial;
-  let server: ChartServer;
-  before(async () => {
-    tls = await makeServerTls();
-    server = await startChartServer({ tls, auth });
-  });
-  after(async () => { await server.close(); });
+  const repo = useHttpsChartServer(auth);
 
   it('downloads the version the index names, verifies its digest and serves it from the cache afterwards', async () => {
-    const fetched = await fetchIndex({ url: server.url, timeoutMs, credentials: auth, tls: { ca: tls.ca } });
+    const fetched = await fetchIndex({ url: repo.server.url, timeoutMs, credentials: auth, tls: { ca: repo.tls.ca } });
     assert.equal(fetched.unchanged, false);
     const version = parseIndex(fetched.bytes).index.charts.get('app')?.find((v) => v.version === '2.0.0');
     assert.ok(version?.digest);
     const cache = await tempCache();
-    const options = { repositoryUrl: server.url, chartUrl: version.urls[0] ?? '', digest: version.digest, credentials: auth, tls: { ca: tls.ca }, timeoutMs, cache };
+    const options = { repositoryUrl: repo.server.url, chartUrl: version.urls[0] ?? '', digest: version.digest, credentials: auth, tls: { ca: repo.tls.ca }, timeoutMs, cache };
     const first = await downloadChart(options);
     assert.equal(first.cached, false);
     assert.equal(first.digest, `sha256:${version.digest}`);
     assert.deepEqual(await readFile(first.path), await readFile(join(FIXTURES_REPO, 'app-2.0.0.tgz')));
-    const requests = server.requests.length;
+    const requests = repo.server.requests.length;
     const second = await downloadChart(options);
     assert.equal(second.cached, true);
     assert.equal(second.path, first.path);
-    assert.equal(server.requests.length, requests, 'no request for a cached digest');
+    assert.equal(repo.server.requests.length, requests, 'no request for a cached digest');
   });
 });
 

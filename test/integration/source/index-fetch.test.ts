@@ -12,9 +12,9 @@ import { IndexCache } from '../../../src/source/index-cache.ts';
 import { fetchIndex } from '../../../src/source/index-fetch.ts';
 import { parseIndex } from '../../../src/source/index-parse.ts';
 import { refreshIndex } from '../../../src/source/index-refresh.ts';
-import { startChartServer, type ChartServer } from '../../support/chart-server.ts';
+import { startChartServer, useHttpsChartServer, type ChartServer } from '../../support/chart-server.ts';
 import { FIXTURES_REPO } from '../../support/paths.ts';
-import { makeClientTls, makeServerTls, type TlsMaterial } from '../../support/pki.ts';
+import { makeClientTls } from '../../support/pki.ts';
 import { body, hang, redirect, startScriptedServer, status, stream, trickle, truncated, type ScriptedServer } from '../../support/scripted-server.ts';
 import { rejectsWithReason } from '../../support/reason.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -116,41 +116,35 @@ describe('refreshing a repository index into the cache', () => {
 });
 
 describe('fetching over HTTPS', () => {
-  let tls: TlsMaterial;
-  let server: ChartServer;
-  before(async () => {
-    tls = await makeServerTls();
-    server = await startChartServer({ tls, auth });
-  });
-  after(async () => { await server.close(); });
+  const repo = useHttpsChartServer(auth);
 
   it('downloads the index with basic auth, trusting the repository\'s CA', async () => {
-    const result = await fetchIndex({ url: server.url, timeoutMs, tls: { ca: tls.ca }, credentials: auth });
+    const result = await fetchIndex({ url: repo.server.url, timeoutMs, tls: { ca: repo.tls.ca }, credentials: auth });
     assert.equal(result.unchanged, false);
-    assert.equal(server.requests.at(-1)?.authenticated, true);
+    assert.equal(repo.server.requests.at(-1)?.authenticated, true);
   });
 
   it('fails with AuthenticationFailed when the server wants credentials and none are given', async () => {
-    const err = await rejectsWithReason(fetchIndex({ url: server.url, timeoutMs, tls: { ca: tls.ca } }), 'AuthenticationFailed');
+    const err = await rejectsWithReason(fetchIndex({ url: repo.server.url, timeoutMs, tls: { ca: repo.tls.ca } }), 'AuthenticationFailed');
     assert.match(err.message, /401.*secretRef/);
   });
 
   it('fails with AuthenticationFailed when the credentials are wrong', async () => {
-    const err = await rejectsWithReason(fetchIndex({ url: server.url, timeoutMs, tls: { ca: tls.ca }, credentials: { ...auth, password: 'wrong' } }), 'AuthenticationFailed');
+    const err = await rejectsWithReason(fetchIndex({ url: repo.server.url, timeoutMs, tls: { ca: repo.tls.ca }, credentials: { ...auth, password: 'wrong' } }), 'AuthenticationFailed');
     assert.match(err.message, /refused/);
   });
 
   it('fails with FetchFailed and a CA hint when the server certificate is not trusted', async () => {
-    const err = await rejectsWithReason(fetchIndex({ url: server.url, timeoutMs, credentials: auth }), 'FetchFailed');
+    const err = await rejectsWithReason(fetchIndex({ url: repo.server.url, timeoutMs, credentials: auth }), 'FetchFailed');
     assert.match(err.message, /certSecretRef/);
   });
 
   it('presents a client certificate to a server that demands one', async () => {
-    const mtls = await startChartServer({ tls, clientCa: tls.ca });
+    const mtls = await startChartServer({ tls: repo.tls, clientCa: repo.tls.ca });
     try {
-      await rejectsWithReason(fetchIndex({ url: mtls.url, timeoutMs, tls: { ca: tls.ca } }), 'FetchFailed');
-      const client = await makeClientTls(tls);
-      const result = await fetchIndex({ url: mtls.url, timeoutMs, tls: { ca: tls.ca, ...client } });
+      await rejectsWithReason(fetchIndex({ url: mtls.url, timeoutMs, tls: { ca: repo.tls.ca } }), 'FetchFailed');
+      const client = await makeClientTls(repo.tls);
+      const result = await fetchIndex({ url: mtls.url, timeoutMs, tls: { ca: repo.tls.ca, ...client } });
       assert.equal(result.unchanged, false);
     } finally {
       await mtls.close();
