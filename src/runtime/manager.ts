@@ -8,8 +8,11 @@ import { Informer, type InformerEvent, type InformerOptions } from '../kube/info
 import { LeaderElector, type LeaseOptions } from '../kube/lease.ts';
 import type { KubeObject } from '../kube/resource.ts';
 import type { ItemBackoff } from './backoff.ts';
+import { conditionGaugeHandlers } from './condition-metrics.ts';
 import { Controller, type Reconciler } from './controller.ts';
 import type { Metrics } from './metrics.ts';
+
+const CAPSTAN_GROUP_SUFFIX = '.capstan.dev';
 
 export interface ManagerOptions {
   client: KubeClient;
@@ -36,6 +39,10 @@ export class Manager {
   informer<T extends KubeObject>(options: InformerOptions<T>): Informer<T> {
     const resource = `${options.resource.plural}${options.resource.group ? `.${options.resource.group}` : ''}`;
     const informer = new Informer<T>(this.options.client, { ...options, onEvent: (event) => { this.onInformerEvent(resource, event); } });
+    // capstan's own kinds carry status conditions: the cache is where they are seen change.
+    if (options.resource.group.endsWith(CAPSTAN_GROUP_SUFFIX) && !options.metadataOnly) {
+      informer.addHandlers(conditionGaugeHandlers<T>(this.options.metrics.condition, options.resource.kind));
+    }
     this.informers.push(informer as unknown as Informer<KubeObject>);
     return informer;
   }
