@@ -1,6 +1,6 @@
 // Whether a HelmRelease's dependsOn are satisfied (pure: the caller passes a cache lookup).
-// A dependency counts as ready only when it is Ready for its current generation, so that an
-// upgrade of a dependency holds back its dependents too.
+// A dependency counts as ready only when it is Ready for its current generation and not
+// reconciling, so that an upgrade of a dependency holds back its dependents too.
 import type { HelmRelease } from '../api/objects.ts';
 
 export type DependencyCheck =
@@ -54,7 +54,8 @@ export function checkDependencies(hr: HelmRelease, lookup: Lookup, allowCrossNam
     const dep = lookup(key);
     if (!dep) return { state: 'missing', message: `dependency HelmRelease ${key} does not exist: create it or remove it from dependsOn` };
     const ready = dep.status?.conditions?.find((c) => c.type === 'Ready');
-    if (dep.status?.observedGeneration !== dep.metadata.generation || ready?.status !== 'True') {
+    const reconciling = dep.status?.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True') === true;
+    if (dep.status?.observedGeneration !== dep.metadata.generation || ready?.status !== 'True' || reconciling) {
       return { state: 'waiting', message: `waiting for dependency ${key} to be Ready${ready?.message ? ` (now: ${ready.message})` : ''}` };
     }
   }

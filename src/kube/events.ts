@@ -56,7 +56,7 @@ export class EventRecorder {
 
   async record(input: EventInput): Promise<void> {
     const now = new Date();
-    const note = input.note.length > NOTE_LIMIT ? `${input.note.slice(0, NOTE_LIMIT - 1)}…` : input.note;
+    const note = truncateNote(input.note);
     const key = seriesKey(input, note);
     const known = this.series.get(key);
     let count = 1;
@@ -106,6 +106,14 @@ export class EventRecorder {
     }
     this.series.set(key, entry);
   }
+}
+
+/** The API server counts the note's bytes, not its characters: cut on a character boundary, room left for the ellipsis. */
+export function truncateNote(note: string): string {
+  if (Buffer.byteLength(note) <= NOTE_LIMIT) return note;
+  let cut = note.slice(0, NOTE_LIMIT - 3);
+  while (Buffer.byteLength(cut) > NOTE_LIMIT - 3) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }
 
 function seriesKey(input: EventInput, note: string): string {

@@ -1,7 +1,8 @@
 // Checks that a chart package is a gzip'd tar archive whose entries all stay inside its root, as
 // helm's own loader demands (no absolute paths, no parent references, no drive letters), without
 // unpacking it: the tar headers are read while the archive streams through gunzip, and the data
-// in between is skipped. Links may not point outside either.
+// in between is skipped, except for the files a caller asks to keep (the CRDs capstan applies
+// itself). Links may not point outside either.
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -17,7 +18,12 @@ const MAX_META_BYTES = 1024 * 1024;
 export interface ArchiveSummary {
   /** Number of files, folders and links. */
   entries: number;
+  /** Content of the regular files `keep` selected, by path in the archive. */
+  files: Map<string, Buffer>;
 }
+
+/** Which regular files' content to keep while checking (by path in the archive). */
+export type KeepFile = (path: string) => boolean;
 
 interface Header {
   name: string;
@@ -28,12 +34,14 @@ interface Header {
 
 /** Meta entries that describe the next entry instead of being one. */
 type Meta = 'pax' | 'longName' | 'longLink';
+/** A regular file (tar types 0, NUL and 7). */
+const REGULAR = new Set(['0', '\0', '7']);
 
-export async function checkChartArchive(bytes: Buffer, source: string, maxUnpackedBytes = DEFAULT_MAX_UNPACKED_BYTES): Promise<ArchiveSummary> {
+export async function checkChartArchive(bytes: Buffer, source: string, maxUnpackedBytes = DEFAULT_MAX_UNPACKED_BYTES, keep?: KeepFile): Promise<ArchiveSummary> {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw new ChartPackageError(`chart ${source} is not a gzip'd tar archive (.tgz): check the chart URL in the index`);
   }
-  const scanner = new TarScanner(source);
+  const scanner = new TarScanner(source, keep);
   let unpacked = 0;
   try {
     for await (const chunk of Readable.from([bytes]).pipe(createGunzip()) as AsyncIterable<Buffer>) {
@@ -47,21 +55,24 @@ export async function checkChartArchive(bytes: Buffer, source: string, maxUnpack
     if (err instanceof ChartPackageError) throw err;
     throw new ChartPackageError(`chart ${source} is not a valid gzip stream: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  return { entries: scanner.entries };
+  return { entries: scanner.entries, files: scanner.files };
 }
 
 class TarScanner {
   entries = 0;
+  readonly files = new Map<string, Buffer>();
   private readonly source: string;
+  private readonly keep: KeepFile | undefined;
   private carry: Buffer = Buffer.alloc(0);
   /** Bytes of entry data (and padding) still to pass over. */
   private skip = 0;
-  private collecting: { meta: Meta; left: number; parts: Buffer[] } | undefined;
+  private collecting: { meta: Meta | 'file'; name: string; left: number; parts: Buffer[] } | undefined;
   private nextName: string | undefined;
   private nextLink: string | undefined;
 
-  constructor(source: string) {
+  constructor(source: string, keep?: KeepFile) {
     this.source = source;
+    this.keep = keep;
   }
 
   push(chunk: Buffer): void {
@@ -97,7 +108,8 @@ class TarScanner {
     if (!c) return;
     this.collecting = undefined;
     const data = Buffer.concat(c.parts);
-    if (c.meta === 'longName') this.nextName = cString(data);
+    if (c.meta === 'file') this.files.set(c.name, data);
+    else if (c.meta === 'longName') this.nextName = cString(data);
     else if (c.meta === 'longLink') this.nextLink = cString(data);
     else {
       const pax = parsePax(data);
@@ -113,9 +125,11 @@ class TarScanner {
     const meta: Meta | undefined = header.type === 'x' ? 'pax' : header.type === 'L' ? 'longName' : header.type === 'K' ? 'longLink' : undefined;
     if (meta) {
       if (header.size > MAX_META_BYTES) throw new ChartPackageError(`chart ${this.source} has a tar header of ${header.size} bytes: not a chart package`);
-      this.collecting = { meta, left: header.size, parts: [] };
+      this.collecting = { meta, name: '', left: header.size, parts: [] };
     } else if (header.type !== 'g') {
-      this.entry(this.nextName ?? header.name, this.nextLink ?? header.linkname, header.type);
+      const name = this.nextName ?? header.name;
+      this.entry(name, this.nextLink ?? header.linkname, header.type);
+      if (REGULAR.has(header.type) && this.keep?.(name)) this.collecting = { meta: 'file', name, left: header.size, parts: [] };
       this.nextName = undefined;
       this.nextLink = undefined;
     }

@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 
 export interface TarEntry {
   name: string;
-  content?: string;
+  /** Text (written as UTF-8) or bytes (a nested package). */
+  content?: string | Buffer;
   /** '0' file (default), '5' folder, '2' symlink, '1' hard link, 'x' PAX header, 'L' GNU long name. */
   type?: string;
   linkname?: string;

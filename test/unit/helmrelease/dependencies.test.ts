@@ -24,6 +24,12 @@ describe('dependencies', () => {
     assert.equal(checkDependencies(hr('a/web', ['a/db']), lookupOf(db), true).state, 'waiting');
   });
 
+  it('wait while a dependency says it is reconciling, though Ready for its generation', () => {
+    const db = hr('a/db', [], 'True');
+    db.status?.conditions?.push({ type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'upgrading', lastTransitionTime: '2026-01-01T00:00:00Z' });
+    assert.equal(checkDependencies(hr('a/web', ['a/db']), lookupOf(db), true).state, 'waiting');
+  });
+
   it('wait while a dependency is not Ready, quoting its message', () => {
     const result = checkDependencies(hr('a/web', ['a/db']), lookupOf(hr('a/db', [], 'False')), true);
     assert.deepEqual(result, { state: 'waiting', message: 'waiting for dependency a/db to be Ready (now: is False)' });
