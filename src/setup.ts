@@ -16,6 +16,8 @@ import { ItemBackoff } from './runtime/backoff.ts';
 import type { Controller } from './runtime/controller.ts';
 import type { Manager } from './runtime/manager.ts';
 import type { Metrics } from './runtime/metrics.ts';
+import { createLogger, type Logger } from './log/logger.ts';
+import { setupNotifications, type Notifications } from './notification/setup.ts';
 import { ReferenceIndex } from './runtime/reference-index.ts';
 import { ChartCache } from './source/chart-cache.ts';
 import { ChartSource } from './source/chart-source.ts';
@@ -36,14 +38,19 @@ export interface SetupOptions {
   allowCrossNamespace: boolean;
   defaultServiceAccount?: string;
   requeueDependencyMs: number;
+  /** How long a pending release written while capstan runs is left to its helm (helmrelease/lock.ts). */
+  lockGraceMs?: number;
   helmKillGraceMs?: number;
   indexMaxBytes?: number;
+  /** For what happens outside reconciles (alert delivery, webhooks); silent when unset. */
+  log?: Logger;
 }
 
 export interface Controllers {
   helmRepositories: Controller;
   helmReleases: Controller;
   indexCache: IndexCache;
+  notifications: Notifications;
 }
 
 export async function setupControllers(manager: Manager, options: SetupOptions): Promise<Controllers> {
@@ -87,6 +94,7 @@ export async function setupControllers(manager: Manager, options: SetupOptions):
     client, informer: hrs, releases, values, charts, helm, events,
     allowCrossNamespace: options.allowCrossNamespace, defaultServiceAccount: options.defaultServiceAccount,
     requeueDependencyMs: options.requeueDependencyMs,
+    ...(options.lockGraceMs !== undefined ? { lockGraceMs: options.lockGraceMs } : {}),
   }));
 
   const byValues = new ReferenceIndex();
@@ -129,7 +137,13 @@ export async function setupControllers(manager: Manager, options: SetupOptions):
   // A release changed by anyone (helm by hand, a crash) gets its HelmRelease looked at again.
   releases.onChange((namespace, name) => { for (const hr of byRelease.ownersOf(`${namespace}/${name}`)) hrController.enqueue(hr); });
 
-  return { helmRepositories, helmReleases: hrController, indexCache };
+  // Notifications: alerts about the events above, and webhooks that request reconciles.
+  const notifications = setupNotifications(manager, {
+    client, events, metrics: options.metrics, log: options.log ?? createLogger({ level: 'silent', format: 'json' }), secrets,
+    watchNamespace: options.watchNamespace, watchLabelSelector: options.watchLabelSelector, allowCrossNamespace: options.allowCrossNamespace,
+  });
+
+  return { helmRepositories, helmReleases: hrController, indexCache, notifications };
 }
 
 /** Enqueues the object's key on every change; the reconcile sees whether it still exists. */

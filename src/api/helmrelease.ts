@@ -10,9 +10,9 @@ const disableWait = (what: string) =>
   Type.Optional(Type.Boolean({ description: `Do not wait for resources to be ready after ${what}.`, default: false }));
 const disableHooks = (what: string) =>
   Type.Optional(Type.Boolean({ description: `Skip the chart's hooks during ${what}.`, default: false }));
-const crds = Type.Optional(
+const crds = (action: string, byDefault: string) => Type.Optional(
   StringEnum(['Skip', 'Create', 'CreateReplace'] as const, {
-    description: 'What to do with the CRDs in the chart\'s crds/ folder: Skip, Create (only new ones), CreateReplace (create and update).',
+    description: `What ${action} does with the CRDs in the chart's crds/ folders: Skip, Create (only absent ones), CreateReplace (create and update by server-side apply). Default: ${byDefault}.`,
   }),
 );
 const remediateLastFailure = Type.Optional(
@@ -50,7 +50,7 @@ export const InstallSpec = Type.Object(
   {
     timeout: timeout('the install'),
     createNamespace: Type.Optional(Type.Boolean({ description: 'Create the target namespace when missing.', default: false })),
-    crds,
+    crds: crds('the install', 'Create'),
     disableWait: disableWait('the install'),
     disableHooks: disableHooks('the install'),
     replace: Type.Optional(Type.Boolean({ description: 'Reuse a release name whose history holds only uninstalled or failed releases.', default: false })),
@@ -70,7 +70,7 @@ export const InstallSpec = Type.Object(
 export const UpgradeSpec = Type.Object(
   {
     timeout: timeout('the upgrade'),
-    crds,
+    crds: crds('an upgrade', 'Skip'),
     force: Type.Optional(Type.Boolean({ description: 'Replace resources that cannot be patched (delete and recreate).', default: false })),
     cleanupOnFail: Type.Optional(Type.Boolean({ description: 'Delete resources created by a failed upgrade.', default: false })),
     preserveValues: Type.Optional(Type.Boolean({ description: 'Reuse the last release\'s values instead of --reset-values.', default: false })),
@@ -139,16 +139,19 @@ export const UninstallSpec = Type.Object(
 
 export const DriftIgnoreRule = Type.Object(
   {
-    paths: Type.Array(Type.String({ description: 'A JSON pointer (RFC 6901), e.g. /spec/replicas.' }), { description: 'Fields not compared.', minItems: 1 }),
+    paths: Type.Array(
+      Type.String({ description: 'A JSON pointer (RFC 6901), e.g. /spec/replicas or /metadata/annotations/example.com~1note.', pattern: '^(/([^~]|~[01])*)+$' }),
+      { description: 'Fields not compared.', minItems: 1 },
+    ),
     target: Type.Optional(
       Type.Object(
         {
-          group: Type.Optional(Type.String({ description: 'API group.' })),
+          group: Type.Optional(Type.String({ description: 'API group ("" for the core group).' })),
           version: Type.Optional(Type.String({ description: 'API version.' })),
           kind: Type.Optional(Type.String({ description: 'Kind.' })),
           name: Type.Optional(Type.String({ description: 'Object name.' })),
           namespace: Type.Optional(Type.String({ description: 'Object namespace.' })),
-          labelSelector: Type.Optional(Type.String({ description: 'Label selector.' })),
+          labelSelector: Type.Optional(Type.String({ description: 'Label selector (key=value, key!=value, key in (a,b), key notin (a,b), key, !key; comma = and).' })),
         },
         { description: 'Which objects the rule applies to; all when empty.' },
       ),
@@ -156,6 +159,7 @@ export const DriftIgnoreRule = Type.Object(
   },
   { description: 'Fields to leave out of drift detection.' },
 );
+export type DriftIgnoreRule = Static<typeof DriftIgnoreRule>;
 
 export const DriftDetectionSpec = Type.Object(
   {
@@ -166,6 +170,7 @@ export const DriftDetectionSpec = Type.Object(
   },
   { description: 'Detection (and correction) of changes made to the release\'s objects outside Helm.' },
 );
+export type DriftDetectionSpec = Static<typeof DriftDetectionSpec>;
 
 export const HelmReleaseSpec = Type.Object(
   {
@@ -212,6 +217,7 @@ export const TestHookStatus = Type.Object(
   },
   { description: 'The result of one test hook.' },
 );
+export type TestHookStatus = Static<typeof TestHookStatus>;
 
 export const Snapshot = Type.Object(
   {

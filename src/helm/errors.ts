@@ -139,6 +139,9 @@ export interface TestRun {
   name: string;
   /** Succeeded, Failed, Running, Unknown, … as helm reports the hook's last run. */
   phase: string;
+  /** When the last run started and ended (RFC 3339), when helm printed it. */
+  startedAt?: string;
+  completedAt?: string;
 }
 
 /** `helm test` ran and at least one test failed. */

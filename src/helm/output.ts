@@ -32,6 +32,8 @@ export interface Release {
   chart?: ChartRef;
   /** Test hooks that have run, with their last phase. */
   tests: TestRun[];
+  /** The rendered manifests (install and upgrade print them; a dry run is read for them). */
+  manifest?: string;
 }
 
 /** One revision of `helm history -o json`. */
@@ -69,6 +71,7 @@ const ReleaseJson = Type.Object({
   chart: Type.Optional(Type.Object({
     metadata: Type.Object({ name: Type.String(), version: Type.String(), appVersion: Type.Optional(Type.String()) }),
   })),
+  manifest: Type.Optional(Type.String()),
   hooks: Type.Optional(Type.Array(Type.Object({
     name: Type.String(),
     events: Type.Optional(Type.Array(Type.String())),
@@ -128,6 +131,7 @@ export function parseRelease(action: HelmAction, stdout: string): Release {
     tests: (doc.hooks ?? [])
       .filter((hook) => hook.events?.includes('test') === true && (hook.last_run?.phase ?? '') !== '')
       .map((hook) => ({ name: hook.name, phase: hook.last_run?.phase ?? '' })),
+    ...(doc.manifest !== undefined ? { manifest: doc.manifest } : {}),
   };
 }
 
@@ -160,19 +164,34 @@ export function parseValues(stdout: string): Record<string, unknown> {
 
 /**
  * `helm test` has no JSON output; both majors print one block per test hook:
- * `TEST SUITE: <name>`, `Last Started:`, `Last Completed:`, `Phase: <phase>`.
+ * `TEST SUITE: <name>`, `Last Started: <time>`, `Last Completed: <time>`, `Phase: <phase>`.
  */
 export function parseTestRuns(stdout: string): TestRun[] {
   const runs: TestRun[] = [];
-  let name: string | undefined;
+  let run: TestRun | undefined;
   for (const line of stdout.split('\n')) {
     const suite = /^TEST SUITE:\s+(\S+)/.exec(line)?.[1];
-    if (suite !== undefined) name = suite === 'None' ? undefined : suite;
+    if (suite !== undefined) run = suite === 'None' ? undefined : { name: suite, phase: '' };
+    if (run === undefined) continue;
+    const started = /^Last Started:\s+(.+)$/.exec(line)?.[1];
+    const completed = /^Last Completed:\s+(.+)$/.exec(line)?.[1];
+    const at = goTime(started ?? completed ?? '');
+    if (at !== undefined) run[started !== undefined ? 'startedAt' : 'completedAt'] = at;
     const phase = /^Phase:\s+(\S+)/.exec(line)?.[1];
-    if (phase !== undefined && name !== undefined) {
-      runs.push({ name, phase });
-      name = undefined;
+    if (phase !== undefined) {
+      runs.push({ ...run, phase });
+      run = undefined;
     }
   }
   return runs;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Go's time.ANSIC (`Mon Jan _2 15:04:05 2006`), in the local zone helm printed it in, as RFC 3339. */
+function goTime(text: string): string | undefined {
+  const m = /^\w{3} (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/.exec(text.trim());
+  const month = MONTHS.indexOf(m?.[1] ?? '');
+  if (!m || month < 0) return undefined;
+  return new Date(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).toISOString();
 }

@@ -19,6 +19,8 @@ export interface HelmReleaseDeps {
   allowCrossNamespace: boolean;
   defaultServiceAccount?: string;
   requeueDependencyMs: number;
+  /** How long a pending release written while capstan runs is left to its helm (lock.ts). */
+  lockGraceMs?: number;
   now?: () => number;
 }
 
@@ -33,4 +35,10 @@ export function event(hr: HelmRelease, input: Omit<EventInput, 'regarding'>): Ev
 export function serviceAccountOf(hr: HelmRelease, deps: Pick<HelmReleaseDeps, 'defaultServiceAccount'>): string | undefined {
   const sa = hr.spec.serviceAccountName ?? deps.defaultServiceAccount;
   return sa ? `system:serviceaccount:${hr.metadata.namespace ?? 'default'}:${sa}` : undefined;
+}
+
+/** The API client for calls made on this HelmRelease's behalf: as its service account, if it has one. */
+export function apiClientFor(hr: HelmRelease, deps: Pick<HelmReleaseDeps, 'client' | 'defaultServiceAccount'>): KubeClient {
+  const user = serviceAccountOf(hr, deps);
+  return user ? deps.client.impersonating(user) : deps.client;
 }

@@ -31,6 +31,11 @@ export class ReleaseIndex {
     return { revision, status: revisions.get(revision) ?? 'unknown' };
   }
 
+  /** Whether helm still keeps this revision (--history-max prunes the oldest). */
+  has(namespace: string, name: string, revision: number): boolean {
+    return this.releases.get(`${namespace}/${name}`)?.has(revision) === true;
+  }
+
   private put(o: KubeObject): void {
     const id = identify(o);
     if (!id) return;

@@ -1,10 +1,15 @@
 // What a HelmRelease's status becomes after each outcome (pure: the reconciler decides, these
 // build the status, and the status writer sends only what changed).
-import { applySteps, markFailed, markReady, markReconciling, markStalled, removeCondition, setCondition } from '../api/conditions.ts';
-import type { HelmReleaseStatus, Snapshot } from '../api/helmrelease.ts';
+import { applySteps, markFailed, markReady, markReconciling, markStalled, removeCondition, setCondition, type ConditionInput } from '../api/conditions.ts';
+import type { HelmReleaseStatus, Snapshot, TestHookStatus } from '../api/helmrelease.ts';
+import { DRIFTED } from './drift/report.ts';
 
 export const RELEASED = 'Released';
+export const TEST_SUCCESS = 'TestSuccess';
+export const REMEDIATED = 'Remediated';
 const MAX_HISTORY = 5;
+
+type Conditions = Readonly<HelmReleaseStatus['conditions']>;
 
 export interface StatusContext {
   generation: number | undefined;
@@ -22,34 +27,38 @@ export function progressing(status: HelmReleaseStatus | undefined, reason: strin
   return { ...base(status, ctx), conditions: applySteps(status?.conditions, markReconciling(reason, message, ctx.generation, ctx.now)) };
 }
 
-/** The release is at the desired state. */
-export function released(status: HelmReleaseStatus | undefined, reason: string, message: string, snapshot: Snapshot | undefined, ctx: StatusContext): HelmReleaseStatus {
-  const history = snapshot ? [snapshot, ...(status?.history ?? []).filter((s) => s.version !== snapshot.version)].slice(0, MAX_HISTORY) : status?.history;
+/**
+ * The release is at the desired state; with `testsPending` it is deployed but its tests have not
+ * run yet: the failure counters stay (a failing test counts against the retries) and Ready waits.
+ */
+export function released(
+  status: HelmReleaseStatus | undefined, reason: string, message: string, snapshot: Snapshot | undefined, ctx: StatusContext, testsPending = false,
+): HelmReleaseStatus {
+  const history = withSnapshot(status?.history, snapshot);
   return {
     ...base(status, ctx),
     ...(history ? { history } : {}),
-    failures: 0,
-    installFailures: 0,
-    upgradeFailures: 0,
+    ...(testsPending ? {} : { failures: 0, installFailures: 0, upgradeFailures: 0 }),
     storageNamespace: snapshot?.namespace ?? status?.storageNamespace,
     conditions: applySteps(
       status?.conditions,
-      markReady(reason, message, ctx.generation, ctx.now),
+      testsPending ? markReconciling('TestsPending', `${message}; running its tests`, ctx.generation, ctx.now) : markReady(reason, message, ctx.generation, ctx.now),
       (c) => setCondition(c, { type: RELEASED, status: 'True', reason, message }, ctx.generation, ctx.now),
+      // A new revision: the last one's test results and remediation say nothing about it.
+      ...(snapshot ? [(c: Conditions) => removeCondition(removeCondition(c, TEST_SUCCESS), REMEDIATED)] : []),
     ),
   };
 }
 
-/** An install or upgrade failed: counted, so that retries are bounded. */
+/** An install or upgrade failed: counted, so that retries are bounded; `snapshot` is the failed revision helm recorded, if any. */
 export function releaseFailed(
   status: HelmReleaseStatus | undefined, action: 'install' | 'upgrade', reason: string, message: string,
-  attempted: { chartVersion: string; valuesDigest: string }, ctx: StatusContext,
+  attempted: { chartVersion: string; valuesDigest: string }, ctx: StatusContext, snapshot?: Snapshot,
 ): HelmReleaseStatus {
-  const counter = action === 'install' ? 'installFailures' : 'upgradeFailures';
+  const history = withSnapshot(status?.history, snapshot);
   return {
-    ...base(status, ctx),
-    failures: (status?.failures ?? 0) + 1,
-    [counter]: (status?.[counter] ?? 0) + 1,
+    ...counted(base(status, ctx), action),
+    ...(history ? { history } : {}),
     lastAttemptedReleaseAction: action,
     lastAttemptedRevision: attempted.chartVersion,
     lastAttemptedConfigDigest: attempted.valuesDigest,
@@ -61,9 +70,57 @@ export function releaseFailed(
   };
 }
 
-/** Records what is about to be attempted (before helm runs: a crash mid-way still counts it). */
+export type TestVerdict = 'passed' | 'failed' | 'ignored';
+
+/**
+ * The tests of `revision` ran: their results go into its history entry and TestSuccess. A failure
+ * (not ignored) counts as a failed install or upgrade; otherwise the release is done.
+ */
+export function tested(
+  status: HelmReleaseStatus | undefined, revision: number, hooks: TestHookStatus[], verdict: TestVerdict,
+  after: 'install' | 'upgrade', message: string, ctx: StatusContext,
+): HelmReleaseStatus {
+  const history = status?.history?.map((s) => (s.version === revision ? { ...s, testHooks: hooks } : s));
+  const test: ConditionInput = { type: TEST_SUCCESS, status: verdict === 'passed' ? 'True' : 'False', reason: verdict === 'passed' ? 'TestSucceeded' : 'TestFailed', message };
+  const withResult = { ...status, ...(history ? { history } : {}), conditions: setCondition(status?.conditions, test, ctx.generation, ctx.now) };
+  if (verdict !== 'failed') return released(withResult, test.reason, message, undefined, ctx);
+  return { ...counted(base(withResult, ctx), after), conditions: applySteps(withResult.conditions, markFailed('TestFailed', message, ctx.generation, ctx.now)) };
+}
+
+/** A remediation (rollback or uninstall) ran: Remediated says how it went; Ready stays False, the desired state was not reached. */
+export function remediated(
+  status: HelmReleaseStatus | undefined, outcome: { ok: boolean; reason: string; message: string; snapshot?: Snapshot }, ctx: StatusContext,
+): HelmReleaseStatus {
+  const history = withSnapshot(status?.history, outcome.snapshot);
+  return {
+    ...base(status, ctx),
+    ...(history ? { history } : {}),
+    conditions: applySteps(
+      status?.conditions,
+      markFailed(outcome.reason, outcome.message, ctx.generation, ctx.now),
+      (c) => setCondition(c, { type: REMEDIATED, status: outcome.ok ? 'True' : 'False', reason: outcome.reason, message: outcome.message }, ctx.generation, ctx.now),
+    ),
+  };
+}
+
+function counted(status: HelmReleaseStatus, action: 'install' | 'upgrade'): HelmReleaseStatus {
+  const counter = action === 'install' ? 'installFailures' : 'upgradeFailures';
+  return { ...status, failures: (status.failures ?? 0) + 1, [counter]: (status[counter] ?? 0) + 1 };
+}
+
+function withSnapshot(history: Snapshot[] | undefined, snapshot: Snapshot | undefined): Snapshot[] | undefined {
+  return snapshot ? [snapshot, ...(history ?? []).filter((s) => s.version !== snapshot.version)].slice(0, MAX_HISTORY) : history;
+}
+
+/**
+ * Records what is about to be attempted (before helm runs: a crash mid-way still counts it). The
+ * last attempt's remediation is history now.
+ */
 export function attempting(status: HelmReleaseStatus | undefined, action: 'install' | 'upgrade', attempted: { chartVersion: string; valuesDigest: string }): HelmReleaseStatus {
-  return { ...status, lastAttemptedReleaseAction: action, lastAttemptedRevision: attempted.chartVersion, lastAttemptedConfigDigest: attempted.valuesDigest };
+  return {
+    ...status, lastAttemptedReleaseAction: action, lastAttemptedRevision: attempted.chartVersion, lastAttemptedConfigDigest: attempted.valuesDigest,
+    conditions: removeCondition(status?.conditions, REMEDIATED),
+  };
 }
 
 /** Not ready for a reason outside the release (source, values, dependencies): nothing deployed changes. */
@@ -80,4 +137,10 @@ export function stalled(status: HelmReleaseStatus | undefined, reason: string, m
 /** Failure counters back to zero (reconcile.capstan.dev/resetAt). */
 export function resetCounters(status: HelmReleaseStatus | undefined): HelmReleaseStatus {
   return { ...status, failures: 0, installFailures: 0, upgradeFailures: 0 };
+}
+
+/** The Drifted condition after a drift check; removed when drift detection is disabled (drift/check.ts). */
+export function withDrift(status: HelmReleaseStatus, drifted: ConditionInput | undefined, ctx: StatusContext): HelmReleaseStatus {
+  const conditions = drifted ? setCondition(status.conditions, drifted, ctx.generation, ctx.now) : removeCondition(status.conditions, DRIFTED);
+  return { ...status, conditions };
 }

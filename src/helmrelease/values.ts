@@ -10,10 +10,11 @@ export interface ReleaseValues {
   digest: string;
 }
 
-export async function composeFor(hr: HelmRelease, reader: ValuesSourceReader): Promise<ReleaseValues> {
+/** `as`: the HelmRelease's service account, which reads the sources when it has one. */
+export async function composeFor(hr: HelmRelease, reader: Pick<ValuesSourceReader, 'read'>, as?: string): Promise<ReleaseValues> {
   const namespace = hr.metadata.namespace ?? 'default';
   const sources = await Promise.all((hr.spec.valuesFrom ?? []).map(async (ref): Promise<ResolvedSource> => {
-    const read = await reader.read(namespace, ref);
+    const read = await reader.read(namespace, ref, as);
     return {
       kind: ref.kind, namespace, name: ref.name, valuesKey: ref.valuesKey ?? 'values.yaml',
       content: read.content, missing: read.exists ? 'key' : 'object', optional: ref.optional ?? false,

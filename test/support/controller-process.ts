@@ -14,14 +14,22 @@ export interface ControllerProcess {
   /** Resolves once the process has exited and every line it wrote has been read. */
   done(): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGKILL to the whole process group, helm children included (needs `group`): a crash. */
+  crash(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Its own process group, so that crash() takes its helm children down with it. */
+  group?: boolean;
 }
 
 /** Runs the TypeScript sources, or with `built` the compiled dist/ that users run (make build). */
-export async function startController(args: string[], built = false): Promise<ControllerProcess> {
+export async function startController(args: string[], built = false, options: StartOptions = {}): Promise<ControllerProcess> {
+  const group = options.group ?? false;
   const entry = built ? join(ROOT, 'dist', 'cli', 'main.js') : join(ROOT, 'src', 'cli', 'main.ts');
   const child = execa(join(TOOLS_BIN, 'node'), [entry, 'controller', '--kubeconfig', KUBECONFIG,
-    '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0',
-    ...(args.includes('--helm-binary') ? [] : ['--helm-binary', HELM_MAJORS[1].binary]), ...args], { reject: false, buffer: false });
+    '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', '--receiver-addr', '127.0.0.1:0',
+    ...(args.includes('--helm-binary') ? [] : ['--helm-binary', HELM_MAJORS[1].binary]), ...args], { reject: false, buffer: false, detached: group });
   const logs: Record<string, unknown>[] = [];
   let exited = false;
   void child.finally(() => { exited = true; });
@@ -48,6 +56,11 @@ export async function startController(args: string[], built = false): Promise<Co
     done,
     stop: async (signal = 'SIGTERM') => {
       child.kill(signal);
+      await done();
+    },
+    crash: async () => {
+      if (!group || child.pid === undefined) throw new Error('crash() needs a controller started with { group: true }');
+      process.kill(-child.pid, 'SIGKILL');
       await done();
     },
   };

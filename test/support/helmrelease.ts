@@ -45,7 +45,7 @@ export interface HelmReleaseSuite {
   annotate: (name: string, key: string, value: string) => Promise<void>;
   /** `helm history` of a release, oldest first, as helm itself reports it. */
   history: (release: string, namespace?: string) => Promise<HistoryEntry[]>;
-  /** helm processes the controllers spawned so far. */
+  /** helm processes the controllers spawned so far (in-process controllers only). */
   helmCount: () => Promise<number>;
   /** Events about a HelmRelease, oldest first. */
   events: (name: string) => Promise<ClusterEvent[]>;
@@ -54,10 +54,11 @@ export interface HelmReleaseSuite {
 }
 
 /**
- * Call in a describe body after useNamespace and useControllers: serves the fixture repository on
+ * Call in a describe body after useNamespace and useControllers (or with no `running` when the
+ * controller is a process of its own): serves the fixture repository on
  * loopback as the HelmRepository `fixtures` of the namespace, and gives the suite its tools.
  */
-export function useHelmReleaseSuite(namespace: TestNamespace, running: RunningControllers, major: HelmMajor): HelmReleaseSuite {
+export function useHelmReleaseSuite(namespace: TestNamespace, running: RunningControllers | undefined, major: HelmMajor): HelmReleaseSuite {
   let server: ChartServer | undefined;
   let helm: Promise<Helm> | undefined;
   before(async () => {
@@ -101,6 +102,7 @@ export function useHelmReleaseSuite(namespace: TestNamespace, running: RunningCo
       return JSON.parse((await run(['history', release, '-n', ns, '-o', 'json'])).stdout) as HistoryEntry[];
     },
     helmCount: async () => {
+      if (!running) throw new Error('helmCount counts the helm processes of in-process controllers only');
       const metric = await running.metrics.helmActions.get();
       return metric.values.filter((v) => v.metricName?.endsWith('_count')).reduce((n, v) => n + v.value, 0);
     },

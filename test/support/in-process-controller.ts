@@ -17,16 +17,22 @@ export interface RunningControllers {
   api: CountingClient;
   metrics: Metrics;
   controllers: Controllers;
+  /** The controllers' EventRecorder: what is recorded through it reaches the notification dispatcher. */
+  events: EventRecorder;
 }
 
 /** Call in a describe body: runs the controllers for one namespace during the suite. */
 export interface ControllerTestOptions {
   helm?: HelmMajor;
   allowCrossNamespace?: boolean;
+  /** How long a pending release is left to its helm before capstan unlocks it. */
+  lockGraceMs?: number;
+  /** --default-service-account: impersonated when a HelmRelease names none. */
+  defaultServiceAccount?: string;
 }
 
 export function useControllers(namespace: { readonly name: string }, testOptions: ControllerTestOptions = {}): RunningControllers {
-  const options = { helm: testOptions.helm ?? HELM_MAJORS[1], allowCrossNamespace: testOptions.allowCrossNamespace };
+  const options = { ...testOptions, helm: testOptions.helm ?? HELM_MAJORS[1] };
   const api = countingClient();
   const metrics = createMetrics(['HelmRepository', 'HelmRelease']);
   const running = { api, metrics } as RunningControllers;
@@ -37,13 +43,15 @@ export function useControllers(namespace: { readonly name: string }, testOptions
     running.controllers = await setupControllers(manager, {
       client: api.client,
       metrics,
-      events: new EventRecorder(api.client, 'capstan', 'test'),
+      events: (running.events = new EventRecorder(api.client, 'capstan', 'test')),
       cacheDir: await mkdtemp(join(tmpdir(), 'capstan-controller-')),
       helmBinary: options.helm.binary,
       kubeconfig: KUBECONFIG,
       watchNamespace: namespace.name,
       allowCrossNamespace: options.allowCrossNamespace ?? true,
       requeueDependencyMs: 1000,
+      ...(options.lockGraceMs !== undefined ? { lockGraceMs: options.lockGraceMs } : {}),
+      ...(options.defaultServiceAccount !== undefined ? { defaultServiceAccount: options.defaultServiceAccount } : {}),
     });
     done = manager.run(stop.signal);
     await waitFor('the controllers to sync', () => (manager.ready ? true : undefined), { timeoutMs: 20_000 });

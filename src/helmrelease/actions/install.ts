@@ -2,23 +2,28 @@
 import { parseDuration } from '../../api/duration.ts';
 import { install } from '../../helm/commands.ts';
 import type { HelmReleaseDeps } from '../context.ts';
+import { crdPolicy, helmSkipsCrds, prepareCrds } from './crds.ts';
 import { runReleaseAction, type ReleaseActionInput, type ReleaseActionOutcome } from './release-action.ts';
 
 export function installRelease(deps: HelmReleaseDeps, input: ReleaseActionInput, replace: boolean): Promise<ReleaseActionOutcome> {
   const spec = input.hr.spec;
-  return runReleaseAction(deps, 'install', input, (chart) => install(deps.helm, {
-    namespace: input.namespace,
-    releaseName: input.releaseName,
-    chart,
-    values: input.values,
-    timeoutMs: parseDuration(spec.install?.timeout ?? spec.timeout ?? '5m'),
-    disableWait: spec.install?.disableWait,
-    disableHooks: spec.install?.disableHooks,
-    createNamespace: spec.install?.createNamespace,
-    skipCrds: spec.install?.crds === 'Skip',
-    replace: replace || spec.install?.replace,
-    description: `capstan: install ${input.desired.chartName}@${input.desired.chartVersion}`,
-    ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}),
-    signal: input.signal,
-  }));
+  const timeoutMs = parseDuration(spec.install?.timeout ?? spec.timeout ?? '5m');
+  return runReleaseAction(deps, 'install', input, async (chart) => {
+    await prepareCrds(deps, input, 'install', chart, timeoutMs);
+    return install(deps.helm, {
+      namespace: input.namespace,
+      releaseName: input.releaseName,
+      chart,
+      values: input.values,
+      timeoutMs,
+      disableWait: spec.install?.disableWait,
+      disableHooks: spec.install?.disableHooks,
+      createNamespace: spec.install?.createNamespace,
+      skipCrds: helmSkipsCrds(crdPolicy(input.hr, 'install')),
+      replace: replace || spec.install?.replace,
+      description: `capstan: install ${input.desired.chartName}@${input.desired.chartVersion}`,
+      ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}),
+      signal: input.signal,
+    });
+  });
 }

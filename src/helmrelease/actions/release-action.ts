@@ -1,14 +1,16 @@
 // What install and upgrade share: fetch the chart, record the attempt, run helm, and turn the
 // outcome into status, an event with the facts notifications need, and a requeue decision.
-import type { Snapshot } from '../../api/helmrelease.ts';
+import type { HelmReleaseStatus, Snapshot } from '../../api/helmrelease.ts';
 import type { HelmRelease } from '../../api/objects.ts';
-import { HelmError } from '../../helm/errors.ts';
+import { HelmError, HelmForbiddenError } from '../../helm/errors.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Release } from '../../helm/output.ts';
 import { capstanResource } from '../../kube/resource.ts';
 import { writeStatus } from '../../kube/status.ts';
 import type { ResolvedChart } from '../../source/chart-source.ts';
-import { event, type HelmReleaseDeps } from '../context.ts';
+import type { HelmReleaseDeps } from '../context.ts';
+import { recordReleaseEvent, type ReleaseFacts } from '../events.ts';
+import { reportAccessDenied } from './access-denied.ts';
 import type { Desired } from '../plan.ts';
 import { attempting, progressing, releaseFailed, released, type StatusContext } from '../status.ts';
 
@@ -33,62 +35,91 @@ export interface ReleaseActionInput {
 
 export interface ReleaseActionOutcome {
   ok: boolean;
+  /** The user must act (AccessDenied): look again at the interval, not on the retry backoff. */
+  stalled?: boolean;
+  /** The HelmRelease as the server has it after this action's status writes. */
+  current: HelmRelease;
+  /** The revision helm recorded: deployed when ok, failed otherwise (absent when helm recorded none). */
+  snapshot?: Snapshot;
 }
 
 type Run = (chartPath: string) => Promise<Release>;
 
-const VERB = { install: ['Install', 'installed', 'InstallSucceeded', 'InstallFailed'], upgrade: ['Upgrade', 'upgraded', 'UpgradeSucceeded', 'UpgradeFailed'] } as const;
+const VERB = {
+  install: ['Install', 'installed', 'installing', 'InstallSucceeded', 'InstallFailed'],
+  upgrade: ['Upgrade', 'upgraded', 'upgrading', 'UpgradeSucceeded', 'UpgradeFailed'],
+} as const;
 
 export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' | 'upgrade', input: ReleaseActionInput, run: Run): Promise<ReleaseActionOutcome> {
   const { hr, desired, ctx } = input;
-  const [Action, done, succeededReason, failedReason] = VERB[action];
+  const [Action, done, doing, succeededReason, failedReason] = VERB[action];
   const from = hr.status?.history?.[0];
   const target = `${desired.chartName}@${desired.chartVersion}`;
   const ref = `${input.namespace}/${input.releaseName}`;
   const attempt = { chartVersion: desired.chartVersion, valuesDigest: desired.valuesDigest };
-  const facts = {
-    release: ref, chart: desired.chartName, toVersion: desired.chartVersion, valuesDigest: desired.valuesDigest,
-    ...(from ? { fromVersion: from.chartVersion, fromRevision: String(from.version) } : {}),
-  };
+  const facts: ReleaseFacts = { release: ref, chart: desired.chartName, toVersion: desired.chartVersion, valuesDigest: desired.valuesDigest, ...(from ? { from } : {}) };
+  const before = deps.releases.newest(input.namespace, input.releaseName);
+  const testsPending = hr.spec.test?.enable === true;
 
   // What the server holds after this write: the base of the next patch.
-  const current = { ...input.stored, status: attempting(progressing(hr.status, 'Progressing', `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`, ctx), action, attempt) };
+  let current: HelmRelease = { ...input.stored, status: attempting(progressing(hr.status, 'Progressing', `${doing} ${ref} to ${target}`, ctx), action, attempt) };
   await writeStatus(deps.client, HELM_RELEASE, input.stored, current.status);
-  input.log.info({ release: ref, chart: target }, `${action === 'install' ? 'installing' : 'upgrading'} ${ref} to ${target}`);
+  input.log.info({ release: ref, chart: target }, `${doing} ${ref} to ${target}`);
   try {
     const chart = await deps.charts.fetch(input.resolved, input.signal);
     const release = await run(chart.path);
     const snapshot: Snapshot = {
-      name: release.name, namespace: release.namespace, version: release.revision, status: release.status,
+      ...snapshotOf(input, release.revision, release.status),
       chartName: release.chart?.name ?? desired.chartName, chartVersion: release.chart?.version ?? desired.chartVersion,
       ...(release.chart?.appVersion ? { appVersion: release.chart.appVersion } : {}),
-      chartDigest: desired.chartDigest, configDigest: desired.valuesDigest,
       ...(release.firstDeployed ? { firstDeployed: release.firstDeployed } : {}),
       ...(release.lastDeployed ? { lastDeployed: release.lastDeployed } : {}),
     };
     const message = `${done} ${ref} revision ${release.revision} with ${target}`;
     input.log.info({ release: ref, revision: release.revision }, message);
-    await writeStatus(deps.client, HELM_RELEASE, current, released(current.status, succeededReason, message, snapshot, ctx));
+    current = await write(deps, current, released(current.status, succeededReason, message, snapshot, ctx, testsPending));
     const change = from ? ` (from ${from.chartVersion}, revision ${from.version})` : '';
-    await deps.events.record(event(hr, {
+    await recordReleaseEvent(deps, hr, {
       type: 'Normal', reason: succeededReason, action: Action,
       note: `${message}${change}, values ${desired.valuesDigest.slice(0, 19)}`,
-      metadata: { ...facts, toRevision: String(release.revision) },
-    }));
-    return { ok: true };
+      facts: { ...facts, toRevision: release.revision },
+    });
+    return { ok: true, current, snapshot };
   } catch (err) {
     // Cancelled by shutdown (helm marked the release failed): not the chart's fault, so it is not
     // counted; the next leader finds the failed release and retries it.
     if (input.signal.aborted) throw err;
+    if (err instanceof HelmForbiddenError) {
+      await reportAccessDenied(deps, input, current, err);
+      return { ok: false, stalled: true, current };
+    }
     const cause = err instanceof Error ? err.message : String(err);
     const message = `${action} of ${ref} with ${target} failed: ${cause}`;
     input.log.warn({ release: ref, reason: err instanceof HelmError ? err.reason : failedReason }, message);
-    await writeStatus(deps.client, HELM_RELEASE, current, releaseFailed(current.status, action, failedReason, message, attempt, ctx));
-    await deps.events.record(event(hr, {
+    // A revision newer than before is the one helm recorded (and marked failed) for this attempt.
+    const after = deps.releases.newest(input.namespace, input.releaseName);
+    const recorded = after && after.revision > (before?.revision ?? 0) ? snapshotOf(input, after.revision, 'failed') : undefined;
+    current = await write(deps, current, releaseFailed(current.status, action, failedReason, message, attempt, ctx, recorded));
+    await recordReleaseEvent(deps, hr, {
       type: 'Warning', reason: failedReason, action: Action,
       note: err instanceof HelmError && err.stderrTail ? `${message}\n${err.stderrTail}` : message,
-      metadata: { ...facts, ...(err instanceof HelmError ? { helmReason: err.reason } : {}) },
-    }));
-    return { ok: false };
+      facts: { ...facts, ...(recorded ? { toRevision: recorded.version } : {}), ...(err instanceof HelmError ? { helmReason: err.reason } : {}) },
+    });
+    return { ok: false, current, ...(recorded ? { snapshot: recorded } : {}) };
   }
+}
+
+/** A revision of this attempt: the desired chart and values, as capstan records them. */
+function snapshotOf(input: ReleaseActionInput, version: number, status: string): Snapshot {
+  const { desired } = input;
+  return {
+    name: input.releaseName, namespace: input.namespace, version, status,
+    chartName: desired.chartName, chartVersion: desired.chartVersion, chartDigest: desired.chartDigest, configDigest: desired.valuesDigest,
+  };
+}
+
+/** Writes the status and returns the HelmRelease as the server now has it (the base of the next patch). */
+export async function write(deps: Pick<HelmReleaseDeps, 'client'>, current: HelmRelease, status: HelmReleaseStatus): Promise<HelmRelease> {
+  await writeStatus(deps.client, HELM_RELEASE, current, status);
+  return { ...current, status };
 }

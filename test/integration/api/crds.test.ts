@@ -65,6 +65,7 @@ describe('CRDs on the API server', () => {
     ['a negative upgrade retry count', `${minimalChart}\n  upgrade:\n    remediation: {retries: -1}`, /spec\.upgrade\.remediation\.retries: Invalid value: -1: spec\.upgrade\.remediation\.retries in body should be greater than or equal to 0/],
     ['an unknown remediation strategy', `${minimalChart}\n  upgrade:\n    remediation: {strategy: reinstall}`, /spec\.upgrade\.remediation\.strategy: Unsupported value: "reinstall": supported values: "rollback", "uninstall"/],
     ['a release name over 53 characters', `${minimalChart}\n  releaseName: ${'a'.repeat(54)}`, /spec\.releaseName: Too long: may not be more than 53/],
+    ['a drift ignore path that is not a JSON pointer', `${minimalChart}\n  driftDetection:\n    ignore: [{paths: [spec.replicas]}]`, /spec\.driftDetection\.ignore\[0\]\.paths\[0\]: Invalid value: "spec\.replicas": .* should match/],
   ];
   for (const [what, spec, message] of rejections) {
     it(`rejects a HelmRelease with ${what}, saying which field and why`, async () => {

@@ -71,7 +71,9 @@ for (const major of HELM_MAJORS) {
     });
 
     it('passes helm test when the test pod succeeds, and records the run on the release', async () => {
-      assert.deepEqual(await helm.test(cli, { ...web(), timeoutMs: 60_000 }), [{ name: 'web-app-test', phase: 'Succeeded' }]);
+      const [run, ...more] = await helm.test(cli, { ...web(), timeoutMs: 60_000 });
+      assert.deepEqual([run?.name, run?.phase, more], ['web-app-test', 'Succeeded', []]);
+      assert.ok(Date.parse(run?.startedAt ?? '') <= Date.parse(run?.completedAt ?? ''), 'helm test reports when the test ran');
       assert.deepEqual((await helm.status(cli, web())).tests, [{ name: 'web-app-test', phase: 'Succeeded' }]);
     });
 
@@ -79,7 +81,7 @@ for (const major of HELM_MAJORS) {
       await helm.upgrade(cli, { ...web(), chart: fixtureChart('app', '1.1.0'), values: { test: { outcome: 'fail' } }, timeoutMs: 60_000 });
       const error = await rejectsWithHelmReason(helm.test(cli, { ...web(), timeoutMs: 60_000 }), 'TestFailed');
       assert.ok(error instanceof HelmTestFailedError);
-      assert.deepEqual(error.tests, [{ name: 'web-app-test', phase: 'Failed' }]);
+      assert.deepEqual(error.tests.map((t) => [t.name, t.phase]), [['web-app-test', 'Failed']]);
     });
 
     it('runs only the tests a filter selects', async () => {

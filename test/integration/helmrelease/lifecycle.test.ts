@@ -95,6 +95,18 @@ describe('HelmRelease lifecycle', { concurrency: true }, () => {
         assert.deepEqual(JSON.parse(cm.data['values.json'] ?? '{}'), { greeting: 'by-capstan' });
       });
 
+      it('adopts a release that already runs the desired chart and values without a new revision', async () => {
+        const helm = await suite.helm();
+        await helm(['install', 'matching', fixtureChart('app', '1.0.0'), '-n', namespace.name, '--set', 'config.greeting=same']);
+        await apply('matching', app({ config: { greeting: 'same' } }));
+        const hr = await waitHr('matching', 'Ready', isReady);
+        assert.equal(condition(hr, 'Ready')?.reason, 'AdoptSucceeded');
+        assert.match(condition(hr, 'Ready')?.message ?? '', /^adopted release \S+\/matching at revision 1 with app@1\.0\.0: it already runs the desired chart and values/);
+        assert.equal(revisionOf(hr), 1);
+        assert.deepEqual((await suite.history('matching')).map((h) => [h.revision, h.status]), [[1, 'deployed']], 'no helm upgrade');
+        await suite.waitEvent('matching', 'Normal', 'AdoptSucceeded');
+      });
+
       it('names the release after spec.releaseName', async () => {
         await apply('named', app({}, { releaseName: 'custom-name' }));
         const hr = await waitHr('named', 'Ready', isReady);

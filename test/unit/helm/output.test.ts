@@ -88,7 +88,17 @@ describe('parseTestRuns', () => {
   it('reads one run per TEST SUITE block', () => {
     const stdout = 'NAME: web\nSTATUS: deployed\nREVISION: 1\nTEST SUITE:     web-app-test\nLast Started:   Tue Nov 24 06:35:35 2026\n'
       + 'Last Completed: Tue Nov 24 06:35:35 2026\nPhase:          Failed\nTEST SUITE:     other\nLast Started: x\nPhase:          Succeeded\n';
-    assert.deepEqual(parseTestRuns(stdout), [{ name: 'web-app-test', phase: 'Failed' }, { name: 'other', phase: 'Succeeded' }]);
+    // helm prints its local time (Go's time.ANSIC); capstan records RFC 3339.
+    const at = new Date(2026, 10, 24, 6, 35, 35).toISOString();
+    assert.deepEqual(parseTestRuns(stdout), [
+      { name: 'web-app-test', phase: 'Failed', startedAt: at, completedAt: at },
+      { name: 'other', phase: 'Succeeded' },
+    ]);
+  });
+
+  it('reads a day of the month padded with a space', () => {
+    const stdout = 'TEST SUITE: t\nLast Started:   Tue Nov  3 06:35:35 2026\nPhase: Succeeded\n';
+    assert.deepEqual(parseTestRuns(stdout), [{ name: 't', phase: 'Succeeded', startedAt: new Date(2026, 10, 3, 6, 35, 35).toISOString() }]);
   });
 
   it('reads a chart without tests as no runs', () => {
