@@ -13,6 +13,7 @@ import { createLogger, defaultLogFormat, LOG_LEVELS, type LogFormat } from '../l
 import { serve } from '../runtime/http.ts';
 import { Manager } from '../runtime/manager.ts';
 import { createMetrics } from '../runtime/metrics.ts';
+import { serveReceivers } from '../notification/receiver-server.ts';
 import { VERSION } from '../version.ts';
 import { HelmBinaryError, UsageError } from './errors.ts';
 import { helmVersion } from '../helm/version.ts';
@@ -37,6 +38,7 @@ Flags:
   --graceful-shutdown-timeout D  time in-flight work gets after SIGTERM (default 10m)
   --metrics-addr HOST:PORT     Prometheus /metrics (default :8080; 0 picks a free port)
   --health-addr HOST:PORT      /healthz and /readyz (default :9440)
+  --receiver-addr HOST:PORT    incoming webhooks of Receivers, POST /hook/<digest> (default :9292)
   --log-level LEVEL            ${LOG_LEVELS.join('|')} (default info)
   --log-format FORMAT          json|pretty (default: pretty on a terminal, json otherwise)
 `;
@@ -56,6 +58,7 @@ const FLAGS = {
   'requeue-dependency': { type: 'string', default: '5s' },
   'metrics-addr': { type: 'string', default: ':8080' },
   'health-addr': { type: 'string', default: ':9440' },
+  'receiver-addr': { type: 'string', default: ':9292' },
   'log-level': { type: 'string', default: 'info' },
   'log-format': { type: 'string' },
 } as const;
@@ -75,6 +78,7 @@ export interface ControllerOptions {
   requeueDependencyMs: number;
   metricsAddr: string;
   healthAddr: string;
+  receiverAddr: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: LogFormat;
 }
@@ -125,6 +129,7 @@ export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = pro
     requeueDependencyMs: durationFlag('requeue-dependency', values['requeue-dependency']),
     metricsAddr: values['metrics-addr'],
     healthAddr: values['health-addr'],
+    receiverAddr: values['receiver-addr'],
     logLevel: level as ControllerOptions['logLevel'],
     logFormat: format,
   };
@@ -145,7 +150,7 @@ export async function runController(args: string[]): Promise<void> {
   const kc = loadKubeConfig(options.kubeconfig);
   const metrics = createMetrics(['HelmRepository', 'HelmRelease']);
   const client = new KubeClient(kc, { observe: (verb, code) => { metrics.apiRequests.inc({ verb, code: String(code) }); } });
-  const server = await serverVersion(kc);
+  const server = await serverVersion(client);
   log.info({ version: VERSION, server, apiServer: client.server }, 'capstan controller connected');
 
   const identity = `${hostname()}_${process.pid}`;
@@ -154,8 +159,9 @@ export async function runController(args: string[]): Promise<void> {
     lease: options.leaderElect ? { namespace: options.leaderElectionNamespace, name: 'capstan-leader', identity, ...DEFAULT_LEASE } : undefined,
   });
   await openHelmOrExplain(options.helmBinary);
-  await setupControllers(manager, {
+  const controllers = await setupControllers(manager, {
     client,
+    log,
     metrics,
     events: new EventRecorder(client, 'capstan', identity),
     cacheDir: options.cacheDir,
@@ -171,7 +177,8 @@ export async function runController(args: string[]): Promise<void> {
   });
   const metricsServer = await serve(options.metricsAddr, { ready: () => manager.ready, registry: metrics.registry });
   const healthServer = await serve(options.healthAddr, { ready: () => manager.ready });
-  log.info({ metricsPort: metricsServer.port, healthPort: healthServer.port }, 'serving metrics and health');
+  const receiverServer = await serveReceivers(options.receiverAddr, { client, receivers: controllers.notifications.receivers, log: log.child({ module: 'receiver' }) });
+  log.info({ metricsPort: metricsServer.port, healthPort: healthServer.port, receiverPort: receiverServer.port }, 'serving metrics, health and webhooks');
 
   const stop = new AbortController();
   const onSignal = (signal: string) => {
@@ -188,6 +195,7 @@ export async function runController(args: string[]): Promise<void> {
   const outcome = await manager.run(stop.signal);
   metricsServer.server.close();
   healthServer.server.close();
+  receiverServer.server.close();
   if (outcome === 'lost') {
     // Another replica may already be acting: stop at once rather than keep working unled.
     log.error('leadership lost; exiting');

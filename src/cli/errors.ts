@@ -14,8 +14,19 @@ export interface UserFacingError extends Error {
   readonly name: string;
 }
 
-const USER_FACING = new Set(['UsageError', 'KubeConfigError', 'ApiServerUnreachableError', 'HelmBinaryError']);
+const USER_FACING = new Set(['UsageError', 'UserError', 'KubeConfigError', 'ApiServerUnreachableError', 'HelmBinaryError']);
 
 export function isUserFacing(err: unknown): err is UserFacingError {
   return err instanceof Error && USER_FACING.has(err.name);
+}
+
+/** A mistake the user can fix (unknown object, bad file): one line, exit code 1. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  readonly exitCode: number;
+
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.exitCode = options.exitCode ?? 1;
+  }
 }

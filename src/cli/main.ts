@@ -1,39 +1,34 @@
 #!/usr/bin/env node
 // The `capstan` executable: `capstan controller` runs the controller; the rest is the user's CLI.
-import { VERSION } from '../version.ts';
-import { CONTROLLER_HELP, runController } from './controller.ts';
-import { isUserFacing, UsageError } from './errors.ts';
+// Each side is loaded only when used, so the controller never carries the CLI's libraries.
+import { setFlagsFromString } from 'node:v8';
+import { isUserFacing, UsageError, UserError } from './errors.ts';
 
-const HELP = `Usage: capstan <command> [flags]
+// `capstan get hr -A | head` closes stdout early: that ends the output, it is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
-Commands:
-  controller   run the controller (see capstan controller --help)
-  version      print the version
-`;
-
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  const wantsHelp = rest.includes('--help') || rest.includes('-h');
-  switch (command) {
-    case 'controller':
-      if (wantsHelp) return void process.stdout.write(CONTROLLER_HELP);
-      return runController(rest);
-    case 'version':
-      return void process.stdout.write(`capstan ${VERSION}\n`);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      return void process.stdout.write(HELP);
-    default:
-      throw new UsageError(`unknown command "${command}"; run capstan --help for the list`);
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'controller') {
+    // Before the controller's modules load: without it V8 lets the idle controller's heap grow to
+    // several times its live size (docs/benchmarks.md, bench/idle-rss.ts).
+    setFlagsFromString('--optimize-for-size');
+    const { CONTROLLER_HELP, runController } = await import('./controller.ts');
+    if (argv.includes('--help') || argv.includes('-h')) process.stdout.write(CONTROLLER_HELP);
+    else await runController(argv.slice(1));
+    return 0;
   }
+  const { runCli } = await import('./app.ts');
+  return runCli(argv);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+// Exits once stdout is flushed: a watch's pooled connection must not keep a finished command alive.
+main(process.argv.slice(2)).then((code) => { process.stdout.write('', () => process.exit(code)); }, (err: unknown) => {
   if (isUserFacing(err)) {
     process.stderr.write(`capstan: ${err.message}\n`);
-    process.exit(err instanceof UsageError ? err.exitCode : 1);
+    process.exit(err instanceof UsageError || err instanceof UserError ? err.exitCode : 1);
   }
   // parseArgs reports unknown flags with its own error codes: those are typos, not bugs.
   if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {

@@ -1,0 +1,114 @@
+// Installing capstan: the chart in deploy/chart/capstan (what it renders, that it stays in step with
+// the package, the CRDs and the Dockerfile), and `capstan install` / `uninstall` against the local
+// cluster, where kwok runs the controller's pods (the image itself cannot be built here).
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { load, loadAll } from 'js-yaml';
+import { parseControllerArgs } from '../../../src/cli/controller.ts';
+import { capstan } from '../../support/capstan-cli.ts';
+import { kubectl, kubectlJson } from '../../support/kubectl.ts';
+import { HELM_MAJORS, ROOT } from '../../support/paths.ts';
+import { run } from '../../support/run.ts';
+import { waitFor } from '../../support/wait.ts';
+
+const helm = HELM_MAJORS[1].binary;
+const CHART = join(ROOT, 'deploy', 'chart', 'capstan');
+
+interface Obj {
+  kind: string;
+  metadata: { name: string; namespace?: string; resourceVersion?: string };
+  spec?: Record<string, unknown>;
+}
+interface Container {
+  args: string[];
+  image: string;
+  ports: { name: string; containerPort: number }[];
+  securityContext: Record<string, unknown>;
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
+}
+
+describe('the controller chart', () => {
+  it('lints, and its version follows package.json; the Dockerfile bundles the helm versions the tests run', async () => {
+    const lint = await run(helm, ['lint', CHART], { check: false });
+    assert.equal(lint.exitCode, 0, lint.stdout + lint.stderr);
+    const chart = load(await readFile(join(CHART, 'Chart.yaml'), 'utf8')) as { version: string; appVersion: string };
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.deepEqual([chart.version, chart.appVersion], [pkg.version, pkg.version]);
+    const versions = Object.fromEntries((await readFile(join(ROOT, 'tools', 'versions.env'), 'utf8')).split('\n').filter((l) => l.includes('=')).map((l) => l.split('=') as [string, string]));
+    const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, new RegExp(`ARG HELM3_VERSION=${String(versions.HELM3_VERSION)}\\n`));
+    assert.match(dockerfile, new RegExp(`ARG HELM4_VERSION=${String(versions.HELM4_VERSION)}\\n`));
+    assert.match(dockerfile, /npm ci --omit=dev/);
+    assert.match(dockerfile, /^USER 65532:65532$/m);
+  });
+
+  it('renders a non-root, read-only controller whose arguments the controller accepts and whose probes hit its health port', async () => {
+    const exported = await capstan(['install', '--export', '--helm-binary', helm, '-n', 'capstan-system']);
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    const objects = loadAll(exported.stdout) as Obj[];
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    const pod = (deployment?.spec as { template: { spec: { securityContext: Record<string, unknown>; containers: Container[]; serviceAccountName: string } } }).template.spec;
+    const [container] = pod.containers;
+    assert.ok(container);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.deepEqual(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    assert.equal(container.args[0], 'controller');
+    const options = parseControllerArgs(container.args.slice(1), {});
+    assert.equal(options.leaderElect, true);
+    assert.equal(options.helmBinary, '/usr/local/bin/helm4');
+    const port = (name: string) => container.ports.find((p) => p.name === name)?.containerPort;
+    assert.equal(options.healthAddr, `:${String(port('healthz'))}`);
+    assert.equal(options.metricsAddr, `:${String(port('http-metrics'))}`);
+    assert.deepEqual([container.livenessProbe.httpGet, container.readinessProbe.httpGet], [{ path: '/healthz', port: 'healthz' }, { path: '/readyz', port: 'healthz' }]);
+    assert.match(container.image, /^ghcr\.io\/capstan-dev\/capstan:\d+\.\d+\.\d+$/);
+    assert.equal(objects.filter((o) => o.kind === 'CustomResourceDefinition').length, 7);
+    const metrics = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'capstan-metrics') as Obj & { metadata: { annotations?: Record<string, string> } };
+    assert.equal(metrics.metadata.annotations?.['prometheus.io/scrape'], 'true');
+  });
+});
+
+describe('capstan install and uninstall', () => {
+  const namespace = `capstan-install-${String(process.pid)}`;
+  after(async () => {
+    await kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found'], { check: false });
+    await kubectl(['delete', 'clusterrole,clusterrolebinding', '-l', 'app.kubernetes.io/part-of=capstan', '--ignore-not-found'], { check: false });
+  });
+  const controllerObjects = async () => {
+    const listed = await kubectlJson<{ items: Obj[] }>(['get', 'deployment,serviceaccount,role,rolebinding,service', '-n', namespace, '-l', 'app.kubernetes.io/part-of=capstan']);
+    const cluster = await kubectlJson<{ items: Obj[] }>(['get', 'clusterrole,clusterrolebinding', '-l', 'app.kubernetes.io/part-of=capstan']);
+    return [...listed.items, ...cluster.items];
+  };
+
+  it('applies the CRDs and the controller, waits until it is available, and changes nothing when run again', async () => {
+    const first = await capstan(['install', '-n', namespace, '--helm-binary', helm, '--timeout', '3m']);
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.match(first.stdout, new RegExp(`✔ Deployment ${namespace}/capstan applied`));
+    assert.match(first.stderr, new RegExp(`✔ capstan \\S+ is running in ${namespace} \\(2/2 replicas\\)`));
+    const before = await controllerObjects();
+    assert.deepEqual(before.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'Deployment', 'Role', 'RoleBinding', 'Service', 'Service', 'ServiceAccount']);
+
+    const again = await capstan(['install', '-n', namespace, '--helm-binary', helm, '--timeout', '3m']);
+    assert.equal(again.exitCode, 0, again.stderr);
+    const versions = (objects: Obj[]) => Object.fromEntries(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]));
+    assert.deepEqual(versions(await controllerObjects()), versions(before), 'a second install writes nothing');
+
+    const check = await capstan(['check', '--helm-binary', helm, '--controller-namespace', namespace]);
+    assert.match(check.stdout, new RegExp(`✔ controller running in ${namespace} \\(ghcr\\.io/capstan-dev/capstan:\\S+, 2/2 ready\\)`));
+  });
+
+  it('uninstalls the controller and keeps the CRDs; deleting the CRDs needs --yes', async () => {
+    const refused = await capstan(['uninstall', '-n', namespace, '--crds', '--helm-binary', helm]);
+    assert.equal(refused.exitCode, 2);
+    assert.match(refused.stderr, /add --yes to confirm$/);
+    assert.equal((await controllerObjects()).length, 9, 'nothing deleted without --yes');
+
+    const removed = await capstan(['uninstall', '-n', namespace, '--helm-binary', helm]);
+    assert.equal(removed.exitCode, 0, removed.stderr);
+    await waitFor('the controller objects to be gone', async () => ((await controllerObjects()).length === 0 ? true : undefined), { timeoutMs: 60_000 });
+    const crds = await kubectl(['get', 'crd', 'helmreleases.helm.capstan.dev'], { check: false });
+    assert.equal(crds.exitCode, 0, 'CRDs kept');
+  });
+});
