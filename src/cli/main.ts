@@ -30,6 +30,11 @@ main(process.argv.slice(2)).then((code) => { process.stdout.write('', () => proc
     process.stderr.write(`capstan: ${err.message}\n`);
     process.exit(err instanceof UsageError || err instanceof UserError ? err.exitCode : 1);
   }
+  // No cluster behind the kubeconfig is a setup problem, not a bug: no stack trace.
+  if (err instanceof Error && err.name === 'ApiUnreachableError') {
+    process.stderr.write(`capstan: cannot reach the Kubernetes API server (${err.message}): check --kubeconfig and --context, and that the cluster is running\n`);
+    process.exit(1);
+  }
   // parseArgs reports unknown flags with its own error codes: those are typos, not bugs.
   if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`capstan: ${err.message}\n`);

@@ -1,15 +1,20 @@
 // The `capstan` CLI against the local cluster with the controllers running: get, reconcile,
 // suspend/resume, events, export and check, and how it fails on user mistakes.
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { load } from 'js-yaml';
 import type { HelmRelease } from '../../../src/api/objects.ts';
-import { capstan, tableRows } from '../../support/capstan-cli.ts';
+import { capstan, capstanProcess, tableRows } from '../../support/capstan-cli.ts';
 import { condition, fixtureChartSpec, isReady, useHelmReleaseSuite } from '../../support/helmrelease.ts';
 import { useControllers } from '../../support/in-process-controller.ts';
 import { kubectl } from '../../support/kubectl.ts';
 import { useNamespace } from '../../support/namespace.ts';
-import { HELM_MAJORS } from '../../support/paths.ts';
+import { waitFor } from '../../support/wait.ts';
+import { HELM_MAJORS, KUBECONFIG } from '../../support/paths.ts';
 
 const major = HELM_MAJORS[1];
 
@@ -80,6 +85,22 @@ describe('capstan CLI', () => {
     const hr = await suite.get('web');
     assert.equal(hr.spec.suspend, false);
     assert.equal(condition(hr, 'Ready')?.status, 'True');
+  });
+
+  it('watches: a line for every change of the object until stopped', async () => {
+    const watcher = capstanProcess(['get', 'hr', 'web', '--watch', ...ns()]);
+    const lines: string[] = [];
+    watcher.stdout?.setEncoding('utf8').on('data', (chunk: string) => { lines.push(...chunk.split('\n').filter(Boolean)); });
+    try {
+      await waitFor('the table', () => (lines.length >= 2 ? true : undefined), { timeoutMs: 30_000 });
+      assert.deepEqual(tableRows(lines.join('\n'))[0]?.slice(0, 2), ['NAME', 'REVISION']);
+      await suite.annotate('web', 'reconcile.capstan.dev/requestedAt', `watch-${String(Date.now())}`);
+      await waitFor('a line for the change', () => (lines.length >= 3 ? true : undefined), { timeoutMs: 30_000 });
+      assert.deepEqual(tableRows(lines.slice(2).join('\n'))[0]?.slice(0, 4), ['web', 'app@1.0.0', 'False', 'True']);
+    } finally {
+      watcher.kill('SIGINT');
+      await watcher;
+    }
   });
 
   it('lists the events of one object, oldest first, one line each', async () => {
@@ -158,6 +179,10 @@ describe('capstan CLI', () => {
   });
 
   it('fails on user mistakes with one line, no stack trace, and the kubectl-like exit codes', async () => {
+    // The test cluster's kubeconfig with a server where nothing listens.
+    const unreachable = join(await mkdtemp(join(tmpdir(), 'capstan-cli-')), 'kubeconfig');
+    const port = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => { resolve(p); }); }); });
+    await writeFile(unreachable, (await readFile(KUBECONFIG, 'utf8')).replace(/server: .*/, `server: https://127.0.0.1:${String(port)}`));
     const cases: [string[], number, RegExp][] = [
       [['get', 'hr', 'nope', ...ns()], 1, new RegExp(`^capstan: helmrelease ${namespace.name}/nope not found: check the name and the namespace \\(capstan get hr -A lists them all\\)$`)],
       [['get', 'helmchart'], 2, /^capstan: unknown kind "helmchart": use one of hrepo, gitrepo, hr, ks, providers, alerts, receivers$/],
@@ -167,6 +192,7 @@ describe('capstan CLI', () => {
       [['reconcile', 'hr', 'web', '--timeout', 'soon', ...ns()], 2, /^capstan: --timeout soon is not a duration/],
       [['frobnicate'], 2, /^capstan: Unknown argument: frobnicate$/],
       [['get', 'hr', '--context', 'nowhere'], 1, /^capstan: context "nowhere" is not in the kubeconfig \(contexts: /],
+      [['get', 'hr', '--kubeconfig', unreachable], 1, /^capstan: cannot reach the Kubernetes API server \(GET \/apis\/helm\.capstan\.dev\/v1\/namespaces\/default\/helmreleases: .*\): check --kubeconfig and --context, and that the cluster is running$/],
     ];
     for (const [args, code, message] of cases) {
       const result = await capstan(args);
