@@ -1,7 +1,7 @@
 // Registers every kind's informers and reconciler with the manager, and wires the triggers
 // between them through reference indexes. The one place that knows which reconcilers run.
 import { join } from 'node:path';
-import type { HelmRelease, HelmRepository } from './api/objects.ts';
+import type { GitRepository, HelmRelease, HelmRepository } from './api/objects.ts';
 import { openHelm } from './helm/cli.ts';
 import { helmReleaseReconciler } from './helmrelease/reconciler.ts';
 import { dependencyKeys } from './helmrelease/dependencies.ts';
@@ -21,6 +21,8 @@ import { setupNotifications, type Notifications } from './notification/setup.ts'
 import { ReferenceIndex } from './runtime/reference-index.ts';
 import { ChartCache } from './source/chart-cache.ts';
 import { ChartSource } from './source/chart-source.ts';
+import { GitArtifactStore } from './source/gitrepository/artifact.ts';
+import { gitRepositoryReconciler } from './source/gitrepository/reconciler.ts';
 import { helmRepositoryReconciler } from './source/helmrepository/reconciler.ts';
 import { IndexCache } from './source/index-cache.ts';
 import { resolveOptionsForHelm } from './source/resolve.ts';
@@ -33,6 +35,8 @@ export interface SetupOptions {
   helmBinary: string;
   /** Given to helm; unset in-cluster. */
   kubeconfig?: string;
+  /** --as: the user every helm call acts as (unless a HelmRelease's service account is used). */
+  as?: string | undefined;
   watchNamespace?: string;
   watchLabelSelector?: string;
   allowCrossNamespace: boolean;
@@ -48,6 +52,9 @@ export interface SetupOptions {
 
 export interface Controllers {
   helmRepositories: Controller;
+  gitRepositories: Controller;
+  /** Where GitRepository artifacts are stored, by digest. */
+  gitArtifacts: GitArtifactStore;
   helmReleases: Controller;
   indexCache: IndexCache;
   notifications: Notifications;
@@ -61,6 +68,7 @@ export async function setupControllers(manager: Manager, options: SetupOptions):
     binary: options.helmBinary,
     home: join(options.cacheDir, 'helm'),
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.as !== undefined ? { impersonate: options.as } : {}),
     ...(options.helmKillGraceMs !== undefined ? { killGraceMs: options.helmKillGraceMs } : {}),
     observe: (action, result, ms) => { options.metrics.helmActions.observe({ action, result }, ms / 1000); },
   });
@@ -78,6 +86,21 @@ export async function setupControllers(manager: Manager, options: SetupOptions):
     new ItemBackoff({ baseMs: 1000, maxMs: 15 * 60_000 }),
   );
   repositories.addHandlers(enqueueOnChange(helmRepositories));
+
+  // Git sources: each polled with one ls-remote per interval; nothing consumes their artifacts yet.
+  const gitArtifacts = new GitArtifactStore(join(options.cacheDir, 'git'));
+  const gitRepos = manager.informer<GitRepository>({ resource: capstanResource('GitRepository'), ...scope });
+  const gitRepositories = manager.controller(
+    gitRepositoryReconciler({ client, informer: gitRepos, store: gitArtifacts, events }),
+    new ItemBackoff({ baseMs: 1000, maxMs: 15 * 60_000 }),
+  );
+  // Our own status writes come back as updates: only a change of intent is worth an ls-remote.
+  gitRepos.addHandlers({
+    add: (o) => { gitRepositories.enqueue(objectKey(o.metadata)); },
+    update: (o, old) => {
+      if (o.metadata.generation !== old.metadata.generation || !deepEqual(o.metadata.annotations, old.metadata.annotations)) gitRepositories.enqueue(objectKey(o.metadata));
+    },
+  });
 
   // Releases: HelmReleases, the metadata of ConfigMaps and Secrets (values, release storage).
   const hrs = manager.informer<HelmRelease>({ resource: capstanResource('HelmRelease'), ...scope });
@@ -143,7 +166,7 @@ export async function setupControllers(manager: Manager, options: SetupOptions):
     watchNamespace: options.watchNamespace, watchLabelSelector: options.watchLabelSelector, allowCrossNamespace: options.allowCrossNamespace,
   });
 
-  return { helmRepositories, helmReleases: hrController, indexCache, notifications };
+  return { helmRepositories, gitRepositories, gitArtifacts, helmReleases: hrController, indexCache, notifications };
 }
 
 /** Enqueues the object's key on every change; the reconcile sees whether it still exists. */

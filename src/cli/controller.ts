@@ -25,6 +25,8 @@ Every flag can also be set by its environment variable (CAPSTAN_<FLAG>, e.g. CAP
 
 Flags:
   --kubeconfig PATH            kubeconfig to use (default: in-cluster, then KUBECONFIG, ~/.kube/config)
+  --as USER                    act as this user for every API and helm call, like kubectl --as
+                               (e.g. system:serviceaccount:capstan-system:capstan to try the chart's RBAC)
   --concurrent N               reconciles running at once per kind (default 4)
   --leader-elect               elect a leader among replicas (Lease <namespace>/capstan-leader)
   --leader-election-namespace  namespace of the Lease (default: POD_NAMESPACE or capstan-system)
@@ -45,6 +47,7 @@ Flags:
 
 const FLAGS = {
   kubeconfig: { type: 'string' },
+  as: { type: 'string' },
   concurrent: { type: 'string', default: '4' },
   'leader-elect': { type: 'boolean', default: false },
   'leader-election-namespace': { type: 'string' },
@@ -65,6 +68,7 @@ const FLAGS = {
 
 export interface ControllerOptions {
   kubeconfig?: string;
+  as?: string;
   concurrent: number;
   leaderElect: boolean;
   leaderElectionNamespace: string;
@@ -116,6 +120,7 @@ export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = pro
   if (!Number.isInteger(concurrent) || concurrent < 1) throw new UsageError(`--concurrent ${values.concurrent} is not a whole number >= 1`);
   return {
     kubeconfig: values.kubeconfig ?? env.KUBECONFIG,
+    as: values.as,
     concurrent,
     leaderElect: values['leader-elect'],
     leaderElectionNamespace: values['leader-election-namespace'] ?? env.POD_NAMESPACE ?? 'capstan-system',
@@ -148,8 +153,11 @@ export async function runController(args: string[]): Promise<void> {
   const options = parseControllerArgs(args);
   const log = createLogger({ level: options.logLevel, format: options.logFormat });
   const kc = loadKubeConfig(options.kubeconfig);
-  const metrics = createMetrics(['HelmRepository', 'HelmRelease']);
-  const client = new KubeClient(kc, { observe: (verb, code) => { metrics.apiRequests.inc({ verb, code: String(code) }); } });
+  const metrics = createMetrics(['HelmRepository', 'GitRepository', 'HelmRelease']);
+  const client = new KubeClient(kc, {
+    ...(options.as !== undefined ? { impersonate: options.as } : {}),
+    observe: (verb, code) => { metrics.apiRequests.inc({ verb, code: String(code) }); },
+  });
   const server = await serverVersion(client);
   log.info({ version: VERSION, server, apiServer: client.server }, 'capstan controller connected');
 
@@ -167,6 +175,7 @@ export async function runController(args: string[]): Promise<void> {
     cacheDir: options.cacheDir,
     helmBinary: options.helmBinary,
     kubeconfig: options.kubeconfig,
+    as: options.as,
     watchNamespace: options.watchNamespace,
     watchLabelSelector: options.watchLabelSelector,
     allowCrossNamespace: !options.noCrossNamespaceRefs,

@@ -22,6 +22,8 @@ export interface HelmConfig {
   observe?: HelmObserver;
   /** Where values files are written (default: the OS temp folder). */
   tempDir?: string;
+  /** Every command acts as this user unless the call names another (a HelmRelease's service account). */
+  impersonate?: string;
 }
 
 export interface Helm {
@@ -55,16 +57,17 @@ export interface Call extends Scope {
 export const DEFAULT_KILL_GRACE_MS = 30_000;
 
 export function call(helm: Helm, action: HelmAction, args: string[], c: Call): Promise<HelmOutput> {
+  const impersonate = c.impersonate ?? (helm.config.impersonate !== undefined ? { user: helm.config.impersonate } : undefined);
   return runHelm({
     binary: helm.config.binary,
     action,
-    args: [...args, ...globalArgs(c)],
+    args: [...args, ...globalArgs({ ...c, impersonate })],
     env: helmEnv(helm.config.home, helm.config.kubeconfig),
     onAbort: c.onAbort,
     deadlineMs: c.deadlineMs,
     killGraceMs: helm.config.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     ...(c.release !== undefined ? { release: c.release } : {}),
-    ...(c.impersonate !== undefined ? { impersonating: c.impersonate.user } : {}),
+    ...(impersonate !== undefined ? { impersonating: impersonate.user } : {}),
     ...(c.signal !== undefined ? { signal: c.signal } : {}),
     ...(helm.config.observe !== undefined ? { observe: helm.config.observe } : {}),
     ...(c.readTests !== undefined ? { readTests: c.readTests } : {}),

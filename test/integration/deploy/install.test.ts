@@ -2,13 +2,17 @@
 // the package, the CRDs and the Dockerfile), and `capstan install` / `uninstall` against the local
 // cluster, where kwok runs the controller's pods (the image itself cannot be built here).
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { load, loadAll } from 'js-yaml';
 import { parseControllerArgs } from '../../../src/cli/controller.ts';
 import { capstan } from '../../support/capstan-cli.ts';
+import { startChartServer } from '../../support/chart-server.ts';
+import { startController } from '../../support/controller-process.ts';
 import { kubectl, kubectlJson } from '../../support/kubectl.ts';
+import { releaseFinalizers } from '../../support/namespace.ts';
 import { HELM_MAJORS, ROOT } from '../../support/paths.ts';
 import { run } from '../../support/run.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -81,6 +85,48 @@ describe('capstan install and uninstall', () => {
     const cluster = await kubectlJson<{ items: Obj[] }>(['get', 'clusterrole,clusterrolebinding', '-l', 'app.kubernetes.io/part-of=capstan']);
     return [...listed.items, ...cluster.items];
   };
+
+  it('gives the controller enough RBAC: acting as the chart\'s ServiceAccount it elects a leader and installs a tenant\'s release into another namespace', async () => {
+    // The locked-down install: no cluster-admin binding, releases run as the tenant's account.
+    const values = join(await mkdtemp(join(tmpdir(), 'capstan-rbac-')), 'values.yaml');
+    await writeFile(values, 'rbac: {clusterAdmin: false}\nreplicas: 0\n');
+    const installed = await capstan(['install', '-n', namespace, '--helm-binary', helm, '--values', values]);
+    assert.equal(installed.exitCode, 0, installed.stderr);
+    assert.doesNotMatch(installed.stdout, /ClusterRoleBinding capstan-releases/);
+
+    const tenant = `${namespace}-tenant`;
+    const target = `${namespace}-target`;
+    const server = await startChartServer();
+    try {
+      for (const ns of [tenant, target]) await kubectl(['create', 'namespace', ns]);
+      await kubectl(['create', 'serviceaccount', 'deployer', '-n', tenant]);
+      await kubectl(['create', 'rolebinding', 'deployer', '-n', target, '--clusterrole=admin', `--serviceaccount=${tenant}:deployer`]);
+      await kubectl(['apply', '-f', '-'], { input: [
+        { apiVersion: 'source.capstan.dev/v1', kind: 'HelmRepository', metadata: { name: 'fixtures', namespace: tenant }, spec: { url: server.url } },
+        { apiVersion: 'helm.capstan.dev/v1', kind: 'HelmRelease', metadata: { name: 'web', namespace: tenant }, spec: {
+          targetNamespace: target, chart: { spec: { chart: 'app', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'fixtures' } } },
+        } },
+      ].map((o) => JSON.stringify(o)).join('\n---\n') });
+      const controller = await startController([
+        '--as', `system:serviceaccount:${namespace}:capstan`, '--watch-namespace', tenant, '--default-service-account', 'deployer',
+        '--leader-elect', '--leader-election-namespace', namespace, '--helm-binary', helm,
+      ]);
+      try {
+        // A refusal ends the wait at once: the API server's message names the verb and the resource.
+        const refusals = () => controller.logs.map((l) => JSON.stringify(l)).filter((l) => /forbidden/i.test(l));
+        await waitFor('the HelmRelease to be Ready (or a refusal)', async () => (refusals().length > 0 ||
+          (await kubectl(['get', 'hr', 'web', '-n', tenant, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True' ? true : undefined), { timeoutMs: 120_000 });
+        assert.deepEqual(refusals(), [], `the controller's RBAC lacks a permission:\n${refusals().join('\n')}`);
+        assert.ok(controller.logs.some((l) => l.msg === 'starting workers'), 'it won the election (the Lease is in its namespace)');
+      } finally {
+        await controller.stop();
+      }
+    } finally {
+      await server.close();
+      await releaseFinalizers(tenant);
+      for (const ns of [tenant, target]) await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found'], { check: false });
+    }
+  });
 
   it('applies the CRDs and the controller, waits until it is available, and changes nothing when run again', async () => {
     const first = await capstan(['install', '-n', namespace, '--helm-binary', helm, '--timeout', '3m']);
