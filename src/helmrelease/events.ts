@@ -28,6 +28,8 @@ export interface ReleaseFacts {
   tests?: TestHookStatus[];
   /** The classified helm error, when the action failed. */
   helmReason?: string;
+  /** The root cause capstan found, when helm's own words do not name it (a --wait timeout). */
+  cause?: string;
 }
 
 /** The event metadata: flat strings, never values or secrets (only their digest). */
@@ -41,6 +43,7 @@ export function factsMetadata(f: ReleaseFacts): Record<string, string> {
     ...(f.valuesDigest !== undefined ? { valuesDigest: f.valuesDigest } : {}),
     ...(f.tests ? { testResults: f.tests.map((t) => `${t.name}=${t.phase}`).join(',') } : {}),
     ...(f.helmReason !== undefined ? { helmReason: f.helmReason } : {}),
+    ...(f.cause !== undefined ? { cause: f.cause } : {}),
   };
 }
 

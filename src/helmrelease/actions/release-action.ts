@@ -11,6 +11,7 @@ import type { ResolvedChart } from '../../source/chart-source.ts';
 import type { HelmReleaseDeps } from '../context.ts';
 import { recordReleaseEvent, type ReleaseFacts } from '../events.ts';
 import { reportAccessDenied } from './access-denied.ts';
+import { causeFirst, rootCauseOf } from './timeout-cause.ts';
 import type { Desired } from '../plan.ts';
 import { attempting, progressing, releaseFailed, released, type StatusContext } from '../status.ts';
 
@@ -93,17 +94,21 @@ export async function runReleaseAction(deps: HelmReleaseDeps, action: 'install' 
       await reportAccessDenied(deps, input, current, err);
       return { ok: false, stalled: true, current };
     }
-    const cause = err instanceof Error ? err.message : String(err);
-    const message = `${action} of ${ref} with ${target} failed: ${cause}`;
-    input.log.warn({ release: ref, reason: err instanceof HelmError ? err.reason : failedReason }, message);
     // A revision newer than before is the one helm recorded (and marked failed) for this attempt.
     const after = deps.releases.newest(input.namespace, input.releaseName);
     const recorded = after && after.revision > (before?.revision ?? 0) ? snapshotOf(input, after.revision, 'failed') : undefined;
+    // helm's wait ran out of time: which of the revision's objects was not ready, and why, goes first.
+    const rootCause = await rootCauseOf(deps, input, err, recorded?.version);
+    const message = `${action} of ${ref} with ${target} failed: ${causeFirst(rootCause, err instanceof Error ? err.message : String(err))}`;
+    input.log.warn({ release: ref, reason: err instanceof HelmError ? err.reason : failedReason }, message);
     current = await write(deps, current, releaseFailed(current.status, action, failedReason, message, attempt, ctx, recorded));
     await recordReleaseEvent(deps, hr, {
       type: 'Warning', reason: failedReason, action: Action,
       note: err instanceof HelmError && err.stderrTail ? `${message}\n${err.stderrTail}` : message,
-      facts: { ...facts, ...(recorded ? { toRevision: recorded.version } : {}), ...(err instanceof HelmError ? { helmReason: err.reason } : {}) },
+      facts: {
+        ...facts, ...(recorded ? { toRevision: recorded.version } : {}), ...(err instanceof HelmError ? { helmReason: err.reason } : {}),
+        ...(rootCause ? { cause: rootCause } : {}),
+      },
     });
     return { ok: false, current, ...(recorded ? { snapshot: recorded } : {}) };
   }

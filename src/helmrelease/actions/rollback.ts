@@ -8,6 +8,7 @@ import type { HelmReleaseDeps } from '../context.ts';
 import { recordReleaseEvent } from '../events.ts';
 import { remediated } from '../status.ts';
 import { write, type ReleaseActionInput } from './release-action.ts';
+import { causeFirst, rootCauseOf } from './timeout-cause.ts';
 
 export interface RemediationOutcome {
   ok: boolean;
@@ -53,11 +54,17 @@ export async function rollbackRelease(deps: HelmReleaseDeps, input: ReleaseActio
     return { ok: true, current: written };
   } catch (err) {
     if (input.signal.aborted) throw err;
-    const message = `${upgrade} and the rollback of ${ref} to revision ${revision} failed too: ${err instanceof Error ? err.message : String(err)}; ` +
+    // The rollback's wait ran out of time: the revision it made (newer than the failed one) says why.
+    const made = deps.releases.newest(input.namespace, input.releaseName);
+    const rootCause = await rootCauseOf(deps, input, err, made && made.revision > (failed?.version ?? revision) ? made.revision : undefined);
+    const message = `${upgrade} and the rollback of ${ref} to revision ${revision} failed too: ${causeFirst(rootCause, err instanceof Error ? err.message : String(err))}; ` +
       'fix the release by hand (helm history, helm rollback), then set the annotation reconcile.capstan.dev/resetAt';
     input.log.warn({ release: ref, revision }, message);
     const written = await write(deps, current, remediated(current.status, { ok: false, reason: 'RollbackFailed', message }, input.ctx));
-    await recordReleaseEvent(deps, input.hr, { type: 'Warning', reason: 'RollbackFailed', action: 'Rollback', note: message, facts: { ...facts, toRevision: revision } });
+    await recordReleaseEvent(deps, input.hr, {
+      type: 'Warning', reason: 'RollbackFailed', action: 'Rollback', note: message,
+      facts: { ...facts, toRevision: revision, ...(rootCause ? { cause: rootCause } : {}) },
+    });
     return { ok: false, current: written };
   }
 }
