@@ -89,6 +89,7 @@ export async function setupControllers(manager: Manager, options: SetupOptions):
 
   // Git sources: each polled with one ls-remote per interval; nothing consumes their artifacts yet.
   const gitArtifacts = new GitArtifactStore(join(options.cacheDir, 'git'));
+  await gitArtifacts.removeWorkDirs();
   const gitRepos = manager.informer<GitRepository>({ resource: capstanResource('GitRepository'), ...scope });
   const gitRepositories = manager.controller(
     gitRepositoryReconciler({ client, informer: gitRepos, store: gitArtifacts, events }),

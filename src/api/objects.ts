@@ -1,11 +1,16 @@
 // The capstan objects as the API server returns them: metadata + typed spec + typed status.
 import type { KubeObject } from '../kube/resource.ts';
 import type { HelmReleaseSpec, HelmReleaseStatus } from './helmrelease.ts';
-import type { HelmRepositorySpec, HelmRepositoryStatus } from './source.ts';
+import type { GitRepositorySpec, GitRepositoryStatus, HelmRepositorySpec, HelmRepositoryStatus } from './source.ts';
 
 export interface HelmRepository extends KubeObject {
   spec: HelmRepositorySpec;
   status?: HelmRepositoryStatus;
+}
+
+export interface GitRepository extends KubeObject {
+  spec: GitRepositorySpec;
+  status?: GitRepositoryStatus;
 }
 
 export interface HelmRelease extends KubeObject {
