@@ -17,6 +17,9 @@ nodes_ready() {
 
 if [ -f "$kubeconfig" ] && kc get --raw /readyz >/dev/null 2>&1 && nodes_ready; then
   echo "cluster: reusing the healthy cluster in $dir" >&2
+  # Not restarted here: other test runs may be using it. The secret scan fails on such a cluster.
+  grep -q -- --audit-log-path "$dir/cmds/kube-apiserver" 2>/dev/null ||
+    echo "cluster: this cluster predates the audit log that the secret scan reads; restart it with 'make cluster-down cluster-up'" >&2
   exit 0
 fi
 "$here/down.sh" >/dev/null 2>&1 || true
@@ -87,6 +90,8 @@ start etcd etcd --name capstan --data-dir "$dir/etcd" --unsafe-no-fsync \
   --initial-cluster "capstan=http://127.0.0.1:$peer_port" --log-level warn
 
 # --- kube-apiserver -----------------------------------------------------------------------
+# The audit log (blocking mode: a request returns once its entry is written, so the scan at the
+# end of a run sees every write) feeds the secret scan; see audit-policy.yaml.
 # TaintNodesByCondition is off: its not-ready taint is only lifted by the node-lifecycle
 # controller, which we disable because it marks kwok nodes NotReady on a loaded machine.
 start kube-apiserver kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port" \
@@ -95,7 +100,8 @@ start kube-apiserver kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port"
   --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
   --authorization-mode Node,RBAC --service-cluster-ip-range 10.96.0.0/16 \
-  --disable-admission-plugins TaintNodesByCondition --allow-privileged=true --endpoint-reconciler-type none
+  --disable-admission-plugins TaintNodesByCondition --allow-privileged=true --endpoint-reconciler-type none \
+  --audit-policy-file "$here/audit-policy.yaml" --audit-log-path "$dir/audit.log" --audit-log-format json
 wait_for kube-apiserver 60 kc get --raw /readyz
 
 # --- controllers, scheduler, kwok ---------------------------------------------------------

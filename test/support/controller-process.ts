@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { HELM_MAJORS, KUBECONFIG, ROOT, TOOLS_BIN } from './paths.ts';
+import { testLogStream } from './test-logs.ts';
 import { waitFor } from './wait.ts';
 
 export interface ControllerProcess {
@@ -34,7 +35,9 @@ export async function startController(args: string[], built = false, options: St
   let exited = false;
   void child.finally(() => { exited = true; });
   const lines = createInterface({ input: child.stdout });
+  const logFile = testLogStream();
   lines.on('line', (line) => {
+    logFile?.write(`${line}\n`);
     try {
       logs.push(JSON.parse(line) as Record<string, unknown>);
     } catch {

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { EventRecorder } from '../../src/kube/events.ts';
-import { createLogger } from '../../src/log/logger.ts';
 import { Manager } from '../../src/runtime/manager.ts';
 import { createMetrics, type Metrics } from '../../src/runtime/metrics.ts';
 import { setupControllers, type Controllers } from '../../src/setup.ts';
 import { countingClient, type CountingClient } from './controller-client.ts';
 import { HELM_MAJORS, KUBECONFIG, type HelmMajor } from './paths.ts';
+import { testLogger } from './test-logs.ts';
 import { waitFor } from './wait.ts';
 
 export interface RunningControllers {
@@ -34,12 +34,12 @@ export interface ControllerTestOptions {
 export function useControllers(namespace: { readonly name: string }, testOptions: ControllerTestOptions = {}): RunningControllers {
   const options = { ...testOptions, helm: testOptions.helm ?? HELM_MAJORS[1] };
   const api = countingClient();
-  const metrics = createMetrics(['HelmRepository', 'HelmRelease']);
+  const metrics = createMetrics(['HelmRepository', 'GitRepository', 'HelmRelease']);
   const running = { api, metrics } as RunningControllers;
   const stop = new AbortController();
   let done: Promise<unknown> = Promise.resolve();
   before(async () => {
-    const manager = new Manager({ client: api.client, log: createLogger({ level: 'silent', format: 'json' }), metrics, concurrency: 4 });
+    const manager = new Manager({ client: api.client, log: testLogger(), metrics, concurrency: 4 });
     running.controllers = await setupControllers(manager, {
       client: api.client,
       metrics,
