@@ -35,6 +35,13 @@ main(process.argv.slice(2)).then((code) => { process.stdout.write('', () => proc
     process.stderr.write(`capstan: cannot reach the Kubernetes API server (${err.message}): check --kubeconfig and --context, and that the cluster is running\n`);
     process.exit(1);
   }
+  // The API server's own refusal (RBAC, a kind it does not serve): its words, and where to look.
+  if (err instanceof Error && err.name === 'ApiError') {
+    const status = (err as Error & { statusCode?: number }).statusCode;
+    const hint = status === 404 ? ': are capstan\'s CRDs installed? (capstan check)' : status === 403 ? ': ask for a role that allows it (capstan check lists what the CLI needs)' : '';
+    process.stderr.write(`capstan: the API server answered ${String(status)}: ${err.message.trim()}${hint}\n`);
+    process.exit(1);
+  }
   // parseArgs reports unknown flags with its own error codes: those are typos, not bugs.
   if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`capstan: ${err.message}\n`);

@@ -11,7 +11,10 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type Colors = ReturnType<typeof pc.createColors>;
 
 export function colors(enabled: boolean): Colors {
-  return pc.createColors(enabled && process.stdout.isTTY && !process.env.NO_COLOR);
+  // isTTY is undefined (not false) on a pipe, and picocolors given undefined falls back to its own
+  // guess, which says yes under CI=true: always hand it a boolean.
+  const tty = (process.stdout as { isTTY?: boolean }).isTTY === true;
+  return pc.createColors(enabled && tty && process.env.NO_COLOR === undefined);
 }
 
 const BORDERLESS = {
