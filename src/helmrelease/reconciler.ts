@@ -142,8 +142,11 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
       };
       switch (next.action) {
         case 'none': {
-          const message = `release ${namespace}/${name} at revision ${String(last?.version ?? '?')} with ${desired.chartName}@${desired.chartVersion}`;
-          const reason = hr.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True')?.reason ?? 'UpgradeSucceeded';
+          // A Ready condition already True keeps its words (what the last action did): rewriting them
+          // here would cost every install and upgrade a second status write.
+          const ready = hr.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+          const message = ready?.message ?? `release ${namespace}/${name} at revision ${String(last?.version ?? '?')} with ${desired.chartName}@${desired.chartVersion}`;
+          const reason = ready?.reason ?? 'UpgradeSucceeded';
           // In sync by digest: only now are the release's objects worth comparing with its manifest.
           const deployed = observed.release?.status === 'deployed' ? observed.release : undefined;
           const drifted = deployed ? await checkDrift(drift, {
