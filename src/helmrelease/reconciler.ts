@@ -184,9 +184,10 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
         case 'unlock': {
           const locked = { revision: observed.release?.revision ?? 0, status: next.status };
           const outcome = await unlockRelease(deps, input, locked, { activeSince, now: now(), followUp: (release) => plan({ ...observed, release }) });
-          // Once unlocked, the Secret watch brings the failed release back to be planned.
+          // Once unlocked, the Secret watch brings the failed release back to be planned; a look 1 s
+          // later does not depend on that event (CI saw a release left failed after an unlock).
           if (outcome.state === 'waiting') return { requeueAfterMs: outcome.retryInMs };
-          return { requeueAfterMs: outcome.state === 'released' ? 1000 : jitter(intervalMs) };
+          return { requeueAfterMs: outcome.state === 'released' || outcome.state === 'unlocked' ? 1000 : jitter(intervalMs) };
         }
         case 'stall':
           await writeStatus(deps.client, HELM_RELEASE, hr, stalled(status, next.reason, next.message, ctx));
