@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { HELM_MAJORS, KUBECONFIG, ROOT, TOOLS_BIN } from './paths.ts';
+import { HELM_MAJORS, KUBECONFIG, ROOT } from './paths.ts';
 import { testLogStream } from './test-logs.ts';
 import { waitFor } from './wait.ts';
 
@@ -28,7 +28,7 @@ export interface StartOptions {
 export async function startController(args: string[], built = false, options: StartOptions = {}): Promise<ControllerProcess> {
   const group = options.group ?? false;
   const entry = built ? join(ROOT, 'dist', 'cli', 'main.js') : join(ROOT, 'src', 'cli', 'main.ts');
-  const child = execa(join(TOOLS_BIN, 'node'), [entry, 'controller', '--kubeconfig', KUBECONFIG,
+  const child = execa(process.execPath, [entry, 'controller', '--kubeconfig', KUBECONFIG,
     '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', '--receiver-addr', '127.0.0.1:0',
     ...(args.includes('--helm-binary') ? [] : ['--helm-binary', HELM_MAJORS[1].binary]), ...args], { reject: false, buffer: false, detached: group });
   const logs: Record<string, unknown>[] = [];
