@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { parseDuration } from '../../api/duration.ts';
-import { ANNOTATIONS, type GitRepository } from '../../api/objects.ts';
+import type { GitRepository } from '../../api/objects.ts';
 import type { Artifact } from '../../api/source.ts';
 import { checkoutShallow, lsRemote } from '../../git/commands.ts';
 import { GitError, maskUrl } from '../../git/errors.ts';
@@ -24,7 +24,8 @@ import { ArtifactError, type GitArtifactStore } from './artifact.ts';
 import { gitAccess, splitUrlCredentials } from './credentials.ts';
 import { DEFAULT_IGNORE, ignoreMatcher } from './ignore.ts';
 import { resolveRef, revisionOf } from './ref.ts';
-import { failed, succeeded, upToDate, type StatusContext } from './status.ts';
+import { failed, succeeded, upToDate } from './status.ts';
+import { statusContextOf } from '../source-status.ts';
 
 const RESOURCE = capstanResource('GitRepository');
 const REGARDING = { apiVersion: 'source.capstan.dev/v1', kind: 'GitRepository' };
@@ -59,11 +60,7 @@ export function gitRepositoryReconciler(options: GitRepositoryReconcilerOptions)
       const repo = options.informer.get(key);
       if (!repo || repo.metadata.deletionTimestamp || repo.spec.suspend) return {};
       const intervalMs = parseDuration(repo.spec.interval);
-      const statusCtx: StatusContext = {
-        generation: repo.metadata.generation,
-        now: new Date(now()).toISOString(),
-        requestedAt: repo.metadata.annotations?.[ANNOTATIONS.requestedAt],
-      };
+      const statusCtx = statusContextOf(repo, now());
       const url = maskUrl(repo.spec.url);
       try {
         if (!/^https?:\/\//.test(repo.spec.url)) {

@@ -18,6 +18,7 @@ import { refreshIndex } from '../index-refresh.ts';
 import { parseOciUrl } from '../oci-tags.ts';
 import { repositoryAccess, RepositorySecretError } from './credentials.ts';
 import { artifactOf, failed, succeeded, type StatusContext } from './status.ts';
+import { statusContextOf } from '../source-status.ts';
 
 const RESOURCE = capstanResource('HelmRepository');
 const REGARDING = { apiVersion: 'source.capstan.dev/v1', kind: 'HelmRepository' };
@@ -46,11 +47,7 @@ export function helmRepositoryReconciler(options: HelmRepositoryReconcilerOption
       const repo = options.informer.get(key);
       if (!repo || repo.metadata.deletionTimestamp || repo.spec.suspend) return {};
       const intervalMs = parseDuration(repo.spec.interval);
-      const statusCtx: StatusContext = {
-        generation: repo.metadata.generation,
-        now: new Date(now()).toISOString(),
-        requestedAt: repo.metadata.annotations?.[ANNOTATIONS.requestedAt],
-      };
+      const statusCtx = statusContextOf(repo, now());
       if (repo.spec.type === 'oci') return reconcileOci(options, repo, statusCtx, intervalMs);
 
       const cached = await options.cache.get(repo.spec.url);
