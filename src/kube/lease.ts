@@ -13,6 +13,10 @@ import { isApiError } from './errors.ts';
 import { Informer } from './informer.ts';
 import { apiVersionOf, collectionPath, CORE, objectPath } from './resource.ts';
 
+// A renewal must succeed or fail within the renew deadline: a throttled one waiting out its
+// Retry-After would let the lease expire on the other replicas' clocks while this one still leads.
+const NO_THROTTLE_WAIT = { throttleRetries: 0 } as const;
+
 export interface LeaseOptions {
   namespace: string;
   name: string;
@@ -124,10 +128,11 @@ export class LeaderElector {
     const spec = { holderIdentity: identity, leaseDurationSeconds: Math.ceil(this.options.leaseDurationMs / 1000), renewTime: now };
     let lease: Lease;
     try {
-      lease = known ?? await this.client.request<Lease>('GET', objectPath(CORE.Lease, namespace, name));
+      lease = known ?? await this.client.request<Lease>('GET', objectPath(CORE.Lease, namespace, name), NO_THROTTLE_WAIT);
     } catch (err) {
       if (!isApiError(err, 'NotFound')) throw err;
       await this.client.request('POST', collectionPath(CORE.Lease, namespace), {
+        ...NO_THROTTLE_WAIT,
         body: { apiVersion: apiVersionOf(CORE.Lease), kind: 'Lease', metadata: { name, namespace }, spec: { ...spec, acquireTime: now, leaseTransitions: 0 } },
       });
       return true;
@@ -138,6 +143,7 @@ export class LeaderElector {
     if (holder !== '' && holder !== identity && !expired) return false;
     const taking = holder !== identity;
     await this.client.request('PUT', objectPath(CORE.Lease, namespace, name), {
+      ...NO_THROTTLE_WAIT,
       body: {
         ...lease,
         spec: {
@@ -153,9 +159,10 @@ export class LeaderElector {
   /** Hands the lease over at once instead of making the next replica wait for it to expire. */
   private async release(): Promise<void> {
     const { namespace, name, identity } = this.options;
-    const lease = await this.client.request<Lease>('GET', objectPath(CORE.Lease, namespace, name));
+    const lease = await this.client.request<Lease>('GET', objectPath(CORE.Lease, namespace, name), NO_THROTTLE_WAIT);
     if (lease.spec.holderIdentity !== identity) return;
     await this.client.request('PUT', objectPath(CORE.Lease, namespace, name), {
+      ...NO_THROTTLE_WAIT,
       body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 } },
     });
   }

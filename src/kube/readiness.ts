@@ -2,7 +2,9 @@
 // --wait uses): observed generation, updated and available replicas, a Deployment's progress
 // deadline, a Job's failure, a claim's binding, and for the pods behind a workload, the first
 // not-ready one's container state. Pure: the caller reads the objects. Used to name the root cause
-// when helm's --wait times out, since helm 3 only says "context deadline exceeded".
+// when helm's --wait times out, since helm 3 only says "context deadline exceeded", and by
+// Kustomization health checks (kstatusOf: every kind, as kstatus assesses them, including what
+// kstatus calls Failed: not ready, and waiting longer will not change that).
 import type { KubeObject } from './resource.ts';
 
 interface Condition {
@@ -19,6 +21,8 @@ export interface LiveObject extends KubeObject {
     completions?: number;
     selector?: { matchLabels?: Record<string, string> };
     updateStrategy?: { type?: string };
+    /** A Service's type. */
+    type?: string;
   };
   status?: {
     observedGeneration?: number;
@@ -34,7 +38,8 @@ export interface LiveObject extends KubeObject {
     succeeded?: number;
     active?: number;
     phase?: string;
-    conditions?: Condition[];
+    conditions?: (Condition & { observedGeneration?: number })[];
+    loadBalancer?: { ingress?: unknown[] };
   };
 }
 
@@ -58,6 +63,11 @@ export interface Readiness {
   ready: boolean;
   /** Why it is not ready ("0/1 replicas available"); "ready" when it is. */
   detail: string;
+  /**
+   * kstatus's Failed: its controller gave up (a Job out of retries, a Deployment past its progress
+   * deadline, Stalled=True), so waiting for it to become ready is pointless. Absent otherwise.
+   */
+  failed?: true;
 }
 
 /** The kinds assessed (others are taken as ready: helm's own wait decided about them). */
@@ -68,6 +78,10 @@ const READY: Readiness = { ready: true, detail: 'ready' };
 
 function notReady(detail: string): Readiness {
   return { ready: false, detail };
+}
+
+function failedWith(detail: string): Readiness {
+  return { ready: false, detail, failed: true };
 }
 
 function clip(text: string): string {
@@ -105,17 +119,20 @@ export function deploymentReadiness(d: LiveObject, newRs?: LiveObject): Readines
   const want = d.spec?.replicas ?? 1;
   const status = d.status ?? {};
   const old = (status.replicas ?? 0) - (status.updatedReplicas ?? 0);
-  const deadline = condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded' ? ', progress deadline exceeded' : '';
+  // Past its deadline the deployment controller stops trying (kstatus: Failed), whatever the counts say.
+  const exceeded = condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded';
+  const deadline = exceeded ? ', progress deadline exceeded' : '';
+  const verdict = exceeded ? failedWith : notReady;
   if (newRs) {
     const available = newRs.status?.availableReplicas ?? 0;
-    if (available < want) return notReady(`${String(available)}/${String(want)} ${old > 0 ? 'updated ' : ''}replicas available${deadline}`);
+    if (available < want) return verdict(`${String(available)}/${String(want)} ${old > 0 ? 'updated ' : ''}replicas available${deadline}`);
   }
   const updated = status.updatedReplicas ?? 0;
-  if (updated < want) return notReady(`${String(updated)}/${String(want)} replicas updated${deadline}`);
+  if (updated < want) return verdict(`${String(updated)}/${String(want)} replicas updated${deadline}`);
   const available = status.availableReplicas ?? 0;
-  if (available < want) return notReady(`${String(available)}/${String(want)} replicas available${deadline}`);
-  if (old > 0) return notReady(`${String(old)} old replicas pending termination${deadline}`);
-  return deadline ? notReady(deadline.slice(2)) : READY;
+  if (available < want) return verdict(`${String(available)}/${String(want)} replicas available${deadline}`);
+  if (old > 0) return verdict(`${String(old)} old replicas pending termination${deadline}`);
+  return exceeded ? failedWith(deadline.slice(2)) : READY;
 }
 
 function statefulSetReadiness(s: LiveObject): Readiness {
@@ -144,9 +161,17 @@ function daemonSetReadiness(ds: LiveObject): Readiness {
   return READY;
 }
 
+function replicaSetReadiness(rs: LiveObject): Readiness {
+  const pending = unobserved(rs);
+  if (pending) return pending;
+  const want = rs.spec?.replicas ?? 1;
+  const available = rs.status?.availableReplicas ?? 0;
+  return available < want ? notReady(`${String(available)}/${String(want)} replicas available`) : READY;
+}
+
 function jobReadiness(j: LiveObject): Readiness {
   const failed = condition(j, 'Failed');
-  if (failed?.status === 'True') return notReady(`failed: ${clip([failed.reason, failed.message].filter(Boolean).join(': '))}`);
+  if (failed?.status === 'True') return failedWith(`failed: ${clip([failed.reason, failed.message].filter(Boolean).join(': '))}`);
   if (condition(j, 'Complete')?.status === 'True') return READY;
   const want = j.spec?.completions ?? 1;
   return notReady(`${String(j.status?.succeeded ?? 0)}/${String(want)} completions succeeded (${String(j.status?.active ?? 0)} active)`);
@@ -200,6 +225,64 @@ export function readinessOf(o: LiveObject): Readiness | undefined {
     case 'PersistentVolumeClaim': return claimReadiness(o);
     case 'Pod': return podReady(o) ? READY : notReady(podDetail(o));
     default: return undefined;
+  }
+}
+
+// A Service serves once it exists (Flux's rule, kstatus's too), except a LoadBalancer, which
+// serves nothing outside the cluster until its load balancer has an address.
+function serviceReadiness(svc: LiveObject): Readiness {
+  if (svc.spec?.type !== 'LoadBalancer' || (svc.status?.loadBalancer?.ingress ?? []).length > 0) return READY;
+  return notReady('LoadBalancer has no ingress address yet');
+}
+
+function crdReadiness(crd: LiveObject): Readiness {
+  if (condition(crd, 'Established')?.status === 'True') return READY;
+  const names = condition(crd, 'NamesAccepted');
+  if (names?.status === 'False') return failedWith(clip(`names not accepted: ${names.message ?? names.reason ?? 'no reason given'}`));
+  return notReady('not Established yet');
+}
+
+const CAPSTAN_GROUP = /\.capstan\.dev\//;
+
+/**
+ * Any other kind, by its conditions (kstatus's generic rule): status.observedGeneration behind
+ * metadata.generation, Stalled=True, Reconciling=True, and a Ready condition that is not True or
+ * was set for an older generation are not ready. capstan's own kinds must have a Ready condition:
+ * a new HelmRelease has no status at all until its controller has looked at it. Only Stalled=True
+ * is Failed: Ready=False alone may still be on its way (kstatus takes it as InProgress too).
+ */
+function conditionsReadiness(o: LiveObject): Readiness {
+  // Only a status that says which generation it is about can be behind: many kinds have none.
+  const pending = o.status?.observedGeneration === undefined ? undefined : unobserved(o);
+  if (pending) return pending;
+  const says = (c: Condition) => clip([c.reason, c.message].filter(Boolean).join(': ') || 'no reason given');
+  const generation = o.metadata.generation;
+  const older = (c: { observedGeneration?: number }) => generation !== undefined && c.observedGeneration !== undefined && c.observedGeneration < generation;
+  const conditions = o.status?.conditions ?? [];
+  // Stalled for an older generation is not a verdict on this one: its controller may yet apply it.
+  const stalled = conditions.find((c) => c.type === 'Stalled');
+  if (stalled?.status === 'True') return (older(stalled) ? notReady : failedWith)(`stalled: ${says(stalled)}`);
+  const ready = conditions.find((c) => c.type === 'Ready');
+  if (ready === undefined) {
+    if (CAPSTAN_GROUP.test(o.apiVersion ?? '')) return notReady('no Ready condition yet');
+  } else {
+    if (older(ready)) {
+      return notReady(`Ready condition is about generation ${String(ready.observedGeneration)}, not ${String(generation ?? 0)}`);
+    }
+    if (ready.status !== 'True') return notReady(`Ready=${ready.status ?? 'Unknown'}: ${says(ready)}`);
+  }
+  const reconciling = condition(o, 'Reconciling');
+  if (reconciling?.status === 'True') return notReady(`reconciling: ${says(reconciling)}`);
+  return READY;
+}
+
+/** The readiness of any object, kstatus-style: the kinds above by their status, any other by its conditions. */
+export function kstatusOf(o: LiveObject): Readiness {
+  switch (o.kind) {
+    case 'ReplicaSet': return replicaSetReadiness(o);
+    case 'Service': return serviceReadiness(o);
+    case 'CustomResourceDefinition': return crdReadiness(o);
+    default: return readinessOf(o) ?? conditionsReadiness(o);
   }
 }
 

@@ -19,8 +19,15 @@ const REDACT = [
   'stringData', '*.stringData', 'headers.authorization', '*.headers.authorization',
 ];
 
+// pino appends every cause's message to an error's own ("X: X" when a wrapper repeats its
+// cause's words): the message stays the error's own, the stack still shows the causes.
+function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  return { ...pino.stdSerializers.err(err), message: err.message };
+}
+
 export function createLogger(options: LoggerOptions): Logger {
-  const base = { level: options.level, redact: { paths: REDACT, censor: '[redacted]' } };
+  const base = { level: options.level, redact: { paths: REDACT, censor: '[redacted]' }, serializers: { err: serializeError } };
   if (options.format === 'pretty') {
     return pino({
       ...base,

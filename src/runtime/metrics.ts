@@ -26,7 +26,8 @@ export function createMetrics(kinds: readonly string[]) {
       name: 'capstan_workqueue_wait_seconds', help: 'Time a key waited for a worker.', labelNames: ['kind'],
       buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 60], registers: [registry],
     }),
-    apiRequests: new Counter({ name: 'capstan_api_requests_total', help: 'Requests to the Kubernetes API by verb and status code.', labelNames: ['verb', 'code'], registers: [registry] }),
+    // dry_run="true": a dry run (POST/PATCH/PUT/DELETE with dryRun=All) stored nothing, so it is no write.
+    apiRequests: new Counter({ name: 'capstan_api_requests_total', help: 'Requests to the Kubernetes API by verb, status code and whether they were dry runs.', labelNames: ['verb', 'code', 'dry_run'], registers: [registry] }),
     helmActions: new Histogram({
       name: 'capstan_helm_action_duration_seconds', help: 'helm invocations by action and result.', labelNames: ['action', 'result'],
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 600], registers: [registry],

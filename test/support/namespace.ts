@@ -17,7 +17,7 @@ export function useNamespace(prefix: string): TestNamespace {
   });
   after(async () => {
     if (!ns.name) return;
-    // With no controller left to run them, HelmRelease finalizers would hold the namespace in
+    // With no controller left to run them, capstan's finalizers would hold the namespace in
     // Terminating forever (as in a real cluster whose controller is gone).
     await releaseFinalizers(ns.name);
     await kubectl(['delete', 'namespace', ns.name, '--wait=false', '--ignore-not-found'], { check: false });
@@ -25,9 +25,9 @@ export function useNamespace(prefix: string): TestNamespace {
   return ns;
 }
 
-/** Drops capstan's finalizer from every HelmRelease of a namespace that is going away. */
+/** Drops capstan's finalizer from every HelmRelease and Kustomization of a namespace that is going away. */
 export async function releaseFinalizers(namespace: string): Promise<void> {
-  const list = await kubectl(['get', 'helmreleases', '-n', namespace, '-o', 'name'], { check: false });
+  const list = await kubectl(['get', 'helmreleases.helm.capstan.dev,kustomizations.kustomize.capstan.dev', '-n', namespace, '-o', 'name'], { check: false });
   for (const name of list.stdout.split('\n').filter(Boolean)) {
     await kubectl(['patch', '-n', namespace, name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}'], { check: false });
   }
