@@ -21,12 +21,18 @@ const remediateLastFailure = Type.Optional(
 
 export const HelmChartTemplateSpec = Type.Object(
   {
-    chart: Type.String({ description: 'Chart name in the repository (or path in a GitRepository).', minLength: 1, maxLength: 2048 }),
+    chart: Type.String({ description: 'Chart name in the repository, or the path of the chart folder in a GitRepository (e.g. ./charts/app).', minLength: 1, maxLength: 2048 }),
     version: Type.Optional(
       Type.String({ description: 'Helm version constraint (e.g. ^1.2, ~2.0, >=1.0 <2.0); default: the latest stable version.', default: '*' }),
     ),
     sourceRef: CrossNamespaceReference(['HelmRepository', 'GitRepository'] as const, 'chart source'),
     interval: Type.Optional(Duration({ description: 'How often the version constraint is re-resolved; defaults to spec.interval.' })),
+    reconcileStrategy: Type.Optional(
+      StringEnum(['ChartVersion', 'Revision'] as const, {
+        description: 'Charts from a GitRepository: ChartVersion upgrades when Chart.yaml\'s version changes; Revision upgrades on every new source revision (the version gets +<commit> build metadata).',
+        default: 'ChartVersion',
+      }),
+    ),
   },
   { description: 'Where the chart comes from and which versions are acceptable.' },
 );
@@ -189,7 +195,7 @@ export const HelmReleaseSpec = Type.Object(
     ),
     interval: Duration({ description: 'How often the release is reconciled even when nothing changed.', default: '10m' }),
     timeout: Type.Optional(Duration({ description: 'Default timeout of every helm action.', default: '5m' })),
-    dependsOn: Type.Optional(Type.Array(DependencyReference, { description: 'HelmReleases that must be Ready before this one is installed or upgraded.' })),
+    dependsOn: Type.Optional(Type.Array(DependencyReference, { description: 'HelmReleases (or, with kind, Kustomizations) that must be Ready before this one is installed or upgraded.' })),
     suspend: Type.Optional(Type.Boolean({ description: 'Stop all actions until set back to false.', default: false })),
     releaseName: Type.Optional(Type.String({ description: 'Helm release name; see docs for the default.', minLength: 1, maxLength: 53, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' })),
     targetNamespace: Type.Optional(NamespaceName('Namespace the release (and its history) lives in; defaults to the HelmRelease namespace.')),
@@ -228,7 +234,8 @@ export const Snapshot = Type.Object(
     chartName: Type.String({ description: 'Chart name.' }),
     chartVersion: Type.String({ description: 'Chart version.' }),
     appVersion: Type.Optional(Type.String({ description: 'Chart appVersion.' })),
-    chartDigest: Type.Optional(Type.String({ description: 'sha256 of the chart package.' })),
+    chartDigest: Type.Optional(Type.String({ description: 'sha256 of the chart package; its version when the source announces no digest (charts from Git).' })),
+    sourceRevision: Type.Optional(Type.String({ description: 'Revision of the GitRepository artifact the chart was packaged from (<branch>@sha1:<commit>).' })),
     configDigest: Type.String({ description: 'sha256 of the composed values (canonical JSON).' }),
     firstDeployed: Type.Optional(Type.String({ description: 'When revision 1 was deployed.', format: 'date-time' })),
     lastDeployed: Type.Optional(Type.String({ description: 'When this revision was deployed.', format: 'date-time' })),

@@ -1,8 +1,34 @@
 // kustomize.capstan.dev/v1 Kustomization: plain YAML from a source path, applied server-side.
 import { commonStatus, CrossNamespaceReference, DependencyReference, reconcileSpec } from './meta.ts';
-import { Duration, Name, NamespaceName, Type, type Static } from './schema.ts';
+import { Duration, Name, NamespaceName, StringEnum, StringMap, Type, type Static } from './schema.ts';
 
 export const KUSTOMIZE_GROUP = 'kustomize.capstan.dev';
+
+export const SubstituteReference = Type.Object(
+  {
+    kind: StringEnum(['ConfigMap', 'Secret'] as const, { description: 'Kind of the variables source.' }),
+    name: Name('Name of the ConfigMap or Secret, in the Kustomization namespace.'),
+    optional: Type.Optional(Type.Boolean({ description: 'A missing ConfigMap or Secret is not an error.', default: false })),
+  },
+  { description: 'Variables taken from the data of a ConfigMap or Secret.' },
+);
+export type SubstituteReference = Static<typeof SubstituteReference>;
+
+export const PostBuild = Type.Object(
+  {
+    substitute: Type.Optional(StringMap({ description: 'Variables for ${var} substitution; they win over substituteFrom.' })),
+    substituteFrom: Type.Optional(Type.Array(SubstituteReference, { description: 'ConfigMaps and Secrets holding variables, later entries win.' })),
+  },
+  { description: 'Flux-style ${var} substitution in the built objects.' },
+);
+
+export const CommonMetadata = Type.Object(
+  {
+    labels: Type.Optional(StringMap({ description: 'Labels set on every object (they win over the object\'s own).' })),
+    annotations: Type.Optional(StringMap({ description: 'Annotations set on every object (they win over the object\'s own).' })),
+  },
+  { description: 'Metadata set on every built object.' },
+);
 
 export const KustomizationSpec = Type.Object(
   {
@@ -16,7 +42,9 @@ export const KustomizationSpec = Type.Object(
     force: Type.Optional(Type.Boolean({ description: 'Recreate objects whose immutable fields changed.', default: false })),
     targetNamespace: Type.Optional(NamespaceName('Namespace set on every namespaced object.')),
     serviceAccountName: Type.Optional(Name('Service account to impersonate for every API call.')),
-    dependsOn: Type.Optional(Type.Array(DependencyReference, { description: 'Kustomizations that must be Ready first.' })),
+    postBuild: Type.Optional(PostBuild),
+    commonMetadata: Type.Optional(CommonMetadata),
+    dependsOn: Type.Optional(Type.Array(DependencyReference, { description: 'Kustomizations (or, with kind, HelmReleases) that must be Ready before this one is applied.' })),
     healthChecks: Type.Optional(
       Type.Array(
         Type.Object(
@@ -55,7 +83,7 @@ export const KustomizationStatus = Type.Object(
             { description: 'Objects applied.' },
           ),
         },
-        { description: 'Objects applied by the last successful reconcile (used for pruning).' },
+        { description: 'Objects applied by the last apply that succeeded (kept when a later build or apply fails; used for pruning).' },
       ),
     ),
   },

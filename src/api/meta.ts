@@ -30,10 +30,11 @@ export function CrossNamespaceReference<const K extends readonly string[]>(kinds
 
 export const DependencyReference = Type.Object(
   {
+    kind: Type.Optional(StringEnum(['HelmRelease', 'Kustomization'] as const, { description: "Kind of the object depended on; defaults to the dependent's own kind." })),
     name: Name('Name of the object depended on.'),
     namespace: Type.Optional(NamespaceName("Its namespace; defaults to the dependent's namespace.")),
   },
-  { description: 'An object of the same kind that must be Ready first.' },
+  { description: 'A HelmRelease or Kustomization that must be Ready (at its latest generation) first.' },
 );
 export type DependencyReference = Static<typeof DependencyReference>;
 

@@ -56,11 +56,12 @@ export const GitRepositoryRef = Type.Object(
     branch: Type.Optional(Type.String({ description: 'Branch to follow.' })),
     tag: Type.Optional(Type.String({ description: 'Tag to check out.' })),
     semver: Type.Optional(Type.String({ description: 'Semver range; the highest matching tag is checked out.' })),
+    name: Type.Optional(Type.String({ description: 'A full reference name (refs/heads/main, refs/tags/v1.0.0, refs/pull/42/head).', pattern: '^refs/.+' })),
     commit: Type.Optional(Type.String({ description: 'Exact commit SHA.', pattern: '^[0-9a-f]{7,40}$' })),
   },
   {
     description: 'Which revision to check out; branch master when empty.',
-    ...Cel({ rule: '[has(self.tag), has(self.semver), has(self.commit)].filter(x, x).size() <= 1', message: 'set at most one of tag, semver, commit (a branch may go with a commit)' }),
+    ...Cel({ rule: '[has(self.tag), has(self.semver), has(self.name), has(self.commit)].filter(x, x).size() <= 1', message: 'set at most one of tag, semver, name, commit (a branch may go with a commit)' }),
   },
 );
 

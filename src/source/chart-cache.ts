@@ -1,13 +1,23 @@
 // Chart packages stored by their sha256, so a chart is downloaded once whatever number of releases
 // use it, and a package is only ever found under the digest it actually has. The folder is bounded
-// in bytes: past the bound, the least recently used packages go first.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+// in bytes: past the bound, the least recently used packages go first. A package capstan made
+// itself (a chart from Git) is also found by what it was made from, through a small link file.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const DEFAULT_CHART_CACHE_BYTES = 1024 * 1024 * 1024;
 
 const PACKAGE = /^[0-9a-f]{64}\.tgz$/;
+
+/** A package made from a source, as a link records it. */
+export interface MadeChart {
+  sha256: string;
+  name: string;
+  version: string;
+  /** For a chart packaged from Git: the artifact revision it was made from. */
+  revision?: string;
+}
 
 export interface ChartCacheOptions {
   dir: string;
@@ -50,6 +60,33 @@ export class ChartCache {
     await rename(tmp, path);
     await this.evict(path);
     return path;
+  }
+
+  /** Records that `made` was packaged from `from` (any string naming the input, e.g. artifact digest and path). */
+  async link(from: string, made: MadeChart): Promise<void> {
+    await mkdir(join(this.dir, 'links'), { recursive: true });
+    const path = this.linkPath(from);
+    const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, JSON.stringify(made));
+    await rename(tmp, path);
+  }
+
+  /** The package made from `from`, while it is still cached; a link to an evicted package is dropped. */
+  async linked(from: string): Promise<(MadeChart & { path: string }) | undefined> {
+    const path = this.linkPath(from);
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    const made = JSON.parse(text) as MadeChart;
+    const hit = await this.get(made.sha256);
+    if (hit === undefined) {
+      await rm(path, { force: true });
+      return undefined;
+    }
+    return { ...made, path: hit.path };
+  }
+
+  private linkPath(from: string): string {
+    return join(this.dir, 'links', `${createHash('sha256').update(from).digest('hex')}.json`);
   }
 
   /** Total bytes of the cached packages. */

@@ -1,12 +1,16 @@
-// What a HelmRelease asks of the source module: resolve `chart.spec` to one chart version the
-// way helm would, and hand back a verified local .tgz (so helm never sees repository
-// credentials). Indexes come from the HelmRepository reconciler's cache: resolving never fetches
-// an index, however many releases use the repository.
+// What a HelmRelease asks of the source module: resolve its chart to one chart version the way
+// helm would, and hand back a verified local .tgz (so helm never sees repository credentials).
+// Indexes come from the HelmRepository reconciler's cache: resolving never fetches an index,
+// however many releases use the repository. Charts from Git are packaged from the GitRepository's
+// artifact (git-chart.ts).
+import { isTrue } from '../api/conditions.ts';
 import { parseDuration } from '../api/duration.ts';
-import type { HelmRepository } from '../api/objects.ts';
+import type { GitRepository, HelmRepository } from '../api/objects.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ChartCache } from './chart-cache.ts';
 import { downloadChart } from './chart-download.ts';
+import { SourceForbiddenError, SourceNotReadyError } from './errors.ts';
+import type { GitChart, GitCharts, ReconcileStrategy } from './git-chart.ts';
 import { repositoryAccess } from './helmrepository/credentials.ts';
 import type { IndexCache } from './index-cache.ts';
 import type { ChartVersion } from './index-model.ts';
@@ -17,33 +21,34 @@ import { resolveChartVersion, type ResolveOptions } from './resolve.ts';
 export interface ChartRequest {
   /** Namespace of the HelmRelease (default for sourceRef.namespace). */
   namespace: string;
+  /** Chart name in a HelmRepository; path of the chart folder in a GitRepository's artifact. */
   chart: string;
+  /** Version constraint (HelmRepository only: a chart from Git has the version its Chart.yaml says). */
   version: string;
-  sourceRef: { kind: string; name: string; namespace?: string };
+  sourceRef: { kind: string; name: string; namespace?: string | undefined };
+  /** Charts from Git: when a new revision without a new chart version upgrades. Default ChartVersion. */
+  reconcileStrategy?: ReconcileStrategy | undefined;
+  /** Where the reference is written, for messages: chart.spec.sourceRef or chartRef. */
+  field: string;
 }
 
-export interface ResolvedChart {
+export interface RepositoryChart {
+  kind: 'HelmRepository';
   repository: HelmRepository;
   chart: string;
   entry: ChartVersion;
+  name: string;
+  version: string;
+  /** The package digest from the index (its version when the index has none): what an in-sync release was made from. */
+  digest: string;
 }
+
+export type ResolvedChart = RepositoryChart | GitChart;
 
 export interface FetchedChart {
   path: string;
   digest: string;
   version: string;
-}
-
-/** The source is not usable yet or at all: the release waits (reason SourceNotReady). */
-export class SourceNotReadyError extends Error {
-  override readonly name = 'SourceNotReadyError';
-  readonly reason = 'SourceNotReady';
-}
-
-/** A reference the controller's policy forbids (cross-namespace with --no-cross-namespace-refs). */
-export class SourceForbiddenError extends Error {
-  override readonly name = 'SourceForbiddenError';
-  readonly reason = 'AccessDenied';
 }
 
 export interface ChartSourceOptions {
@@ -55,6 +60,8 @@ export interface ChartSourceOptions {
   resolveOptions: ResolveOptions;
   allowCrossNamespace: boolean;
   chartMaxBytes?: number;
+  /** GitRepositories (from the informer cache) and their charts; without them, a chart from Git is refused. */
+  git?: { repositories: (key: string) => GitRepository | undefined; charts: GitCharts };
 }
 
 export class ChartSource {
@@ -65,7 +72,14 @@ export class ChartSource {
   }
 
   async resolve(request: ChartRequest, signal?: AbortSignal): Promise<ResolvedChart> {
-    const repository = this.repository(request);
+    if (request.sourceRef.kind === 'GitRepository') {
+      const { git } = this.options;
+      if (!git) throw new SourceNotReadyError(`${request.field} names GitRepository ${request.sourceRef.name}: charts from Git are only packaged by the controller`);
+      const repository = this.source(request, git.repositories);
+      return git.charts.resolve(repository, request.chart, request.reconcileStrategy ?? 'ChartVersion', signal);
+    }
+    if (request.sourceRef.kind !== 'HelmRepository') throw new SourceNotReadyError(`${request.field}: ${request.sourceRef.kind} is not a chart source: use a HelmRepository or a GitRepository`);
+    const repository = this.source(request, this.options.repositories);
     const ref = `HelmRepository ${repository.metadata.namespace ?? ''}/${repository.metadata.name}`;
     let versions: readonly ChartVersion[];
     if (repository.spec.type === 'oci') {
@@ -74,14 +88,24 @@ export class ChartSource {
       versions = tags.versions;
     } else {
       const cached = await this.options.indexCache.get(repository.spec.url);
-      if (!cached) throw new SourceNotReadyError(`${ref} has no index yet: see its status (kubectl describe hrepo ${repository.metadata.name})`);
+      // The repository's own reconcile announces its index; the look in 5 s does not depend on it.
+      if (!cached) {
+        throw new SourceNotReadyError(`${ref} has no index yet: see its status (kubectl describe hrepo ${repository.metadata.name}); looking again in 5s`, {
+          retryAfterMs: 5000, catchingUp: repository.status?.artifact !== undefined && isTrue(repository.status.conditions, 'Ready'),
+        });
+      }
       versions = cached.index.charts.get(request.chart) ?? [];
     }
     const entry = resolveChartVersion({ chart: request.chart, repository: repository.spec.url, versions }, request.version, this.options.resolveOptions);
-    return { repository, chart: request.chart, entry };
+    const digest = entry.digest ? `sha256:${entry.digest.replace(/^sha256:/, '')}` : entry.version;
+    return { kind: 'HelmRepository', repository, chart: request.chart, entry, name: request.chart, version: entry.version, digest };
   }
 
   async fetch(resolved: ResolvedChart, signal?: AbortSignal): Promise<FetchedChart> {
+    if (resolved.kind === 'GitRepository') {
+      if (!this.options.git) throw new SourceNotReadyError(`the chart ${resolved.name} comes from Git: charts from Git are only packaged by the controller`);
+      return this.options.git.charts.fetch(resolved, signal);
+    }
     const { repository, entry } = resolved;
     const access = await repositoryAccess(this.options.client, repository);
     if (repository.spec.type === 'oci') {
@@ -99,16 +123,17 @@ export class ChartSource {
     return { path: downloaded.path, digest: downloaded.digest, version: entry.version };
   }
 
-  private repository(request: ChartRequest): HelmRepository {
+  /** The source a request names, from the informer cache, if the controller's policy allows it. */
+  private source<T>(request: ChartRequest, lookup: (key: string) => T | undefined): T {
+    const { kind } = request.sourceRef;
     const namespace = request.sourceRef.namespace ?? request.namespace;
     const key = `${namespace}/${request.sourceRef.name}`;
-    if (request.sourceRef.kind !== 'HelmRepository') throw new SourceNotReadyError(`${request.sourceRef.kind} ${key} as a chart source is not supported yet: use a HelmRepository`);
     if (!this.options.allowCrossNamespace && namespace !== request.namespace) {
-      throw new SourceForbiddenError(`HelmRepository ${key} is in another namespace, which this controller forbids (--no-cross-namespace-refs)`);
+      throw new SourceForbiddenError(`${kind} ${key} is in another namespace, which this controller forbids (--no-cross-namespace-refs): move it into ${request.namespace}, or fix ${request.field}`);
     }
-    const repository = this.options.repositories(key);
-    if (!repository) throw new SourceNotReadyError(`HelmRepository ${key} does not exist: create it or fix chart.spec.sourceRef`);
-    return repository;
+    const source = lookup(key);
+    if (!source) throw new SourceNotReadyError(`${kind} ${key} does not exist: create it or fix ${request.field}`);
+    return source;
   }
 }
 

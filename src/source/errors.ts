@@ -104,3 +104,28 @@ export function formatBytes(n: number): string {
   if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
   return `${n} bytes`;
 }
+
+/** A chart's source is not usable yet or at all: the release waits (reason SourceNotReady). */
+export class SourceNotReadyError extends Error {
+  override readonly name = 'SourceNotReadyError';
+  readonly reason = 'SourceNotReady';
+  /** Look again this soon rather than at the release's interval: the source is about to be back. */
+  readonly retryAfterMs: number | undefined;
+  /**
+   * The source is Ready; only this controller's copy of its artifact is behind (a restart's empty
+   * cache). Nothing for the user to see: the release waits without a status change.
+   */
+  readonly catchingUp: boolean;
+
+  constructor(message: string, options?: { retryAfterMs?: number; catchingUp?: boolean }) {
+    super(message);
+    this.retryAfterMs = options?.retryAfterMs;
+    this.catchingUp = options?.catchingUp ?? false;
+  }
+}
+
+/** A reference the controller's policy forbids (cross-namespace with --no-cross-namespace-refs). */
+export class SourceForbiddenError extends Error {
+  override readonly name = 'SourceForbiddenError';
+  readonly reason = 'AccessDenied';
+}

@@ -148,7 +148,8 @@ const AUTHOR = {
 
 export async function createRepository(server: GitServer, name: string): Promise<TestRepository> {
   const bare = join(server.root, `${name}.git`);
-  const work = await mkdtemp(join(tmpdir(), 'capstan-git-work-'));
+  // Under the server's root, so that close() removes it with the bare repositories.
+  const work = await mkdtemp(join(server.root, '.work-'));
   const git = async (args: string[]) => (await run('git', args, { env: AUTHOR })).stdout.trim();
   await git(['init', '--quiet', '--bare', '--initial-branch=main', bare]);
   await git(['init', '--quiet', '--initial-branch=main', work]);

@@ -55,6 +55,18 @@ export class GitArtifactStore {
     return mkdtemp(join(this.dir, 'work', 'checkout-'));
   }
 
+  /**
+   * Unpacks the artifact of `digest` into `dir` (which must exist), for its consumers: Kustomizations
+   * build from it, HelmReleases package charts from it. Fails with ArtifactError when it is not stored.
+   */
+  async extract(digest: string, dir: string, signal?: AbortSignal): Promise<void> {
+    if (!(await this.has(digest))) throw new ArtifactError(`the artifact ${digest} is not stored (yet): wait for its GitRepository to fetch it again`);
+    const result = await execa('tar', ['--extract', '--gzip', '--no-same-owner', '--file', this.path(digest), '--directory', dir], {
+      reject: false, stdin: 'ignore', ...(signal ? { cancelSignal: signal } : {}),
+    });
+    if (result.exitCode !== 0) throw new ArtifactError(`unpacking the artifact ${digest} failed: ${result.stderr.trim() || (result.originalMessage ?? 'tar failed')}`);
+  }
+
   /** Packs `files` (paths relative to `root`) and stores the archive under its digest. */
   async put(root: string, files: readonly string[], signal?: AbortSignal): Promise<StoredArtifact> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });

@@ -21,7 +21,7 @@ import { TerminalError } from '../../runtime/controller.ts';
 import { InvalidConstraintError } from '../constraint.ts';
 import { RepositorySecretError } from '../helmrepository/credentials.ts';
 import { ArtifactError, type GitArtifactStore } from './artifact.ts';
-import { gitAccess, splitUrlCredentials } from './credentials.ts';
+import { gitAccess, splitUrlCredentials, SshSecretError } from './credentials.ts';
 import { DEFAULT_IGNORE, ignoreMatcher } from './ignore.ts';
 import { resolveRef, revisionOf } from './ref.ts';
 import { failed, succeeded, upToDate } from './status.ts';
@@ -35,7 +35,7 @@ export interface GitRepositoryReconcilerOptions {
   informer: Informer<GitRepository>;
   store: GitArtifactStore;
   events: EventRecorder;
-  /** Called with the repository's key when its artifact revision changes. */
+  /** Called with the repository's key when its artifact is stored again under an unchanged status (a restart's empty cache): a new one is announced by the informer that sees the status. */
   onArtifact?: (key: string, revision: string) => void;
   gitBinary?: string;
   now?: () => number;
@@ -63,14 +63,19 @@ export function gitRepositoryReconciler(options: GitRepositoryReconcilerOptions)
       const statusCtx = statusContextOf(repo, now());
       const url = maskUrl(repo.spec.url);
       try {
-        if (!/^https?:\/\//.test(repo.spec.url)) {
-          throw new GitSpecError(`${url}: only http:// and https:// Git URLs are supported so far; use the repository's HTTPS URL`);
+        if (!/^(https?|ssh):\/\//.test(repo.spec.url)) {
+          throw new GitSpecError(`${url}: only http://, https:// and ssh:// Git URLs are supported; use the repository's HTTPS or SSH URL`);
+        }
+        if (/^ssh:\/\/[^/@]*:[^/@]*@/.test(repo.spec.url)) {
+          // git would hand the password to ssh on its command line.
+          throw new GitSpecError(`${url}: an ssh:// URL cannot carry a password; remove it from spec.url and give the private key as identity in the spec.secretRef Secret`);
         }
         const fromUrl = splitUrlCredentials(repo.spec.url);
         const fromSecret = await gitAccess(options.client, repo);
         const session: GitSession = {
           url: fromUrl.url,
           access: fromSecret.username !== undefined || fromSecret.bearerToken !== undefined ? fromSecret : { ...fromUrl.access, ...fromSecret },
+          ...(repo.spec.secretRef ? { secret: `${repo.metadata.namespace ?? 'default'}/${repo.spec.secretRef.name}` } : {}),
           deadline: now() + parseDuration(repo.spec.timeout ?? '60s'),
           signal: ctx.signal,
           tempDir: tmpdir(),
@@ -85,27 +90,32 @@ export function gitRepositoryReconciler(options: GitRepositoryReconcilerOptions)
         const artifact = await buildArtifact(options, session, repo, target.fetch, target.label, statusCtx.now, ctx.signal);
         await writeStatus(options.client, RESOURCE, repo, succeeded(repo.status, artifact, statusCtx));
         const previous = repo.status?.artifact;
-        if (previous?.revision !== artifact.revision || previous.digest !== artifact.digest) {
+        const changed = previous?.revision !== artifact.revision || previous.digest !== artifact.digest;
+        if (changed) {
           ctx.log.info({ revision: artifact.revision, digest: artifact.digest, size: artifact.size }, 'stored a new artifact');
           await options.events.record({
             regarding: { ...repo, ...REGARDING }, type: 'Normal', reason: 'NewArtifact', action: 'Fetch',
             note: `stored artifact for revision ${artifact.revision} (${artifact.size ?? 0} bytes, ${artifact.digest ?? ''})`,
             metadata: { revision: artifact.revision },
           });
-          if (previous?.revision !== artifact.revision) options.onArtifact?.(key, artifact.revision);
           if (previous?.digest !== artifact.digest) await dropUnused(options, repo, previous?.digest);
         }
+        // A new artifact reaches its consumers when the informer sees this status: they read it from
+        // that cache, which may not have it yet. One only stored again (a restart's empty cache)
+        // changes no status, so it is announced here: its consumers may be waiting for it.
+        if (!changed) options.onArtifact?.(key, artifact.revision);
         return { requeueAfterMs: jitter(intervalMs) };
       } catch (err) {
         if (ctx.signal.aborted) throw err;
-        const known = err instanceof GitError || err instanceof RepositorySecretError || err instanceof InvalidConstraintError ||
-          err instanceof GitSpecError || err instanceof ArtifactError;
+        const known = err instanceof GitError || err instanceof RepositorySecretError || err instanceof SshSecretError ||
+          err instanceof InvalidConstraintError || err instanceof GitSpecError || err instanceof ArtifactError;
         const reason = known ? err.reason : 'FetchFailed';
         const message = err instanceof Error ? err.message : String(err);
-        const stalled = err instanceof InvalidConstraintError || err instanceof GitSpecError;
+        const terminal = err instanceof InvalidConstraintError || err instanceof GitSpecError;
+        const stalled = terminal || err instanceof SshSecretError;
         await writeStatus(options.client, RESOURCE, repo, failed(repo.status, reason, message, stalled, statusCtx));
         await options.events.record({ regarding: { ...repo, ...REGARDING }, type: 'Warning', reason, action: 'Fetch', note: message });
-        if (stalled) throw new TerminalError(message);
+        if (terminal) throw new TerminalError(message);
         throw new GitFetchError(message, { cause: err });
       }
     },

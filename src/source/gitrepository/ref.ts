@@ -40,6 +40,12 @@ export function resolveRef(ref: GitRepositorySpec['ref'], refs: RemoteRefs, url:
     }
     return { ...(ref.branch !== undefined ? { label: ref.branch } : {}), commit, fetch: commit };
   }
+  if (ref?.name !== undefined) {
+    // Any reference the server advertises (pull request heads too); a tag's peeled commit first.
+    const commit = refs.get(`${ref.name}^{}`) ?? refs.get(ref.name);
+    if (commit === undefined) throw notFound(`reference ${ref.name} does not exist in ${url}: check spec.ref.name (git ls-remote lists the references)`);
+    return { label: ref.name, commit, fetch: ref.name };
+  }
   if (ref?.tag !== undefined) {
     const commit = tagCommit(refs, ref.tag);
     if (commit === undefined) throw notFound(`tag "${ref.tag}" does not exist in ${url}: check spec.ref.tag`);

@@ -29,7 +29,11 @@ export interface HelmRepositoryReconcilerOptions {
   cache: IndexCache;
   events: EventRecorder;
   indexMaxBytes?: number;
-  /** Called with the repository's key when its artifact revision changes. */
+  /**
+   * Called with the repository's key when its artifact revision changes, and the first time this
+   * process has the index: releases that found no index after a restart (empty cache, status
+   * already naming the revision) are waiting for it.
+   */
   onArtifact?: (key: string, revision: string) => void;
   now?: () => number;
 }
@@ -41,18 +45,24 @@ export class RepositoryFetchError extends Error {
 
 export function helmRepositoryReconciler(options: HelmRepositoryReconcilerOptions): Reconciler {
   const now = options.now ?? Date.now;
+  const announced = new Map<string, string>();
   return {
     kind: 'HelmRepository',
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const repo = options.informer.get(key);
-      if (!repo || repo.metadata.deletionTimestamp || repo.spec.suspend) return {};
+      if (!repo) {
+        // One created again under this name is news for the releases waiting on it.
+        announced.delete(key);
+        return {};
+      }
+      if (repo.metadata.deletionTimestamp || repo.spec.suspend) return {};
       const intervalMs = parseDuration(repo.spec.interval);
       const statusCtx = statusContextOf(repo, now());
-      if (repo.spec.type === 'oci') return reconcileOci(options, repo, statusCtx, intervalMs);
+      if (repo.spec.type === 'oci') return reconcileOci(options, announced, key, repo, statusCtx, intervalMs);
 
       const cached = await options.cache.get(repo.spec.url);
       if (cached && !dueForFetch(repo, cached, intervalMs, now())) {
-        await publish(options, key, repo, cached, statusCtx);
+        await publish(options, announced, key, repo, cached, statusCtx);
         return { requeueAfterMs: jitter(intervalMs - (now() - cached.fetchedAt)) };
       }
       try {
@@ -75,7 +85,7 @@ export function helmRepositoryReconciler(options: HelmRepositoryReconcilerOption
             note: `dropped ${refresh.entry.dropped} invalid index entries (e.g. ${refresh.droppedExamples.slice(0, 3).join('; ')}); the rest of the index is served`,
           });
         }
-        await publish(options, key, repo, refresh.entry, statusCtx);
+        await publish(options, announced, key, repo, refresh.entry, statusCtx);
         return { requeueAfterMs: jitter(intervalMs) };
       } catch (err) {
         if (ctx.signal.aborted) throw err;
@@ -102,7 +112,8 @@ function dueForFetch(repo: HelmRepository, cached: CachedIndex, intervalMs: numb
     !ready || status.url !== repo.spec.url;
 }
 
-async function publish(options: HelmRepositoryReconcilerOptions, key: string, repo: HelmRepository, entry: CachedIndex, ctx: StatusContext): Promise<void> {
+/** `announced`: the revision this process last told the releases about, by repository key. */
+async function publish(options: HelmRepositoryReconcilerOptions, announced: Map<string, string>, key: string, repo: HelmRepository, entry: CachedIndex, ctx: StatusContext): Promise<void> {
   const artifact = artifactOf(entry, repo.status?.artifact, ctx.now);
   const next: HelmRepositoryStatus = succeeded(repo.status, repo.spec.url, artifact, ctx);
   await writeStatus(options.client, RESOURCE, repo, next);
@@ -112,12 +123,19 @@ async function publish(options: HelmRepositoryReconcilerOptions, key: string, re
       note: `fetched index revision ${artifact.revision} (${artifact.charts ?? 0} charts, ${artifact.versions ?? 0} versions)`,
       metadata: { revision: artifact.revision },
     });
-    options.onArtifact?.(key, artifact.revision);
   }
+  announce(options, announced, key, artifact.revision);
+}
+
+/** Tells the releases once per revision and process: they may be waiting for this repository. */
+function announce(options: HelmRepositoryReconcilerOptions, announced: Map<string, string>, key: string, revision: string): void {
+  if (announced.get(key) === revision) return;
+  announced.set(key, revision);
+  options.onArtifact?.(key, revision);
 }
 
 /** An OCI repository has no index: tags are listed per chart when a release resolves a version. */
-async function reconcileOci(options: HelmRepositoryReconcilerOptions, repo: HelmRepository, ctx: StatusContext, intervalMs: number): Promise<ReconcileResult> {
+async function reconcileOci(options: HelmRepositoryReconcilerOptions, announced: Map<string, string>, key: string, repo: HelmRepository, ctx: StatusContext, intervalMs: number): Promise<ReconcileResult> {
   try {
     parseOciUrl(repo.spec.url);
   } catch (err) {
@@ -129,5 +147,7 @@ async function reconcileOci(options: HelmRepositoryReconcilerOptions, repo: Helm
   const next = succeeded(repo.status, repo.spec.url, artifact, ctx);
   const conditions = next.conditions?.map((c) => (c.type === 'Ready' ? { ...c, message: `OCI registry ${repo.spec.url}: chart tags are listed when a release resolves its version` } : c));
   await writeStatus(options.client, RESOURCE, repo, { ...next, conditions });
+  // Releases that named this repository before it existed wait for it (their interval otherwise).
+  announce(options, announced, key, artifact.revision);
   return { requeueAfterMs: jitter(intervalMs) };
 }

@@ -3,19 +3,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GitRepository } from '../../../src/api/objects.ts';
 import { createRepository, startGitServer, type GitServer, type TestRepository } from '../../support/git-server.ts';
+import { condition, gitRepositorySuite, gitRepoYaml } from '../../support/gitrepository.ts';
 import { useControllers } from '../../support/in-process-controller.ts';
-import { kubectl, kubectlJson } from '../../support/kubectl.ts';
+import { kubectl } from '../../support/kubectl.ts';
 import { useNamespace } from '../../support/namespace.ts';
 import { makeServerTls, type TlsMaterial } from '../../support/pki.ts';
 import { run } from '../../support/run.ts';
 import { waitFor } from '../../support/wait.ts';
-
-const gitRepoYaml = (name: string, url: string, spec = '') =>
-  `apiVersion: source.capstan.dev/v1\nkind: GitRepository\nmetadata: {name: ${name}}\nspec:\n  url: "${url}"\n  interval: 10m\n  timeout: 20s\n${spec}`;
-
-function condition(repo: GitRepository, type: string) {
-  return repo.status?.conditions?.find((c) => c.type === type);
-}
 
 const FILES = {
   'deploy/app.yaml': 'kind: ConfigMap\n',
@@ -39,15 +33,7 @@ describe('GitRepository reconciler', () => {
   let app: TestRepository;
   let head = '';
 
-  const apply = (yaml: string) => kubectl(['apply', '-n', namespace.name, '-f', '-'], { input: yaml });
-  const get = (name: string) => kubectlJson<GitRepository>(['get', 'gitrepo', name, '-n', namespace.name]);
-  const waitReady = (name: string, status: 'True' | 'False', extra: (r: GitRepository) => boolean = () => true) =>
-    waitFor(`${name} Ready=${status}`, async () => {
-      const r = await get(name);
-      return condition(r, 'Ready')?.status === status && extra(r) ? r : undefined;
-    }, { timeoutMs: 30_000 });
-  const request = (name: string, token: string) =>
-    kubectl(['annotate', '--overwrite', '-n', namespace.name, `gitrepo/${name}`, `reconcile.capstan.dev/requestedAt=${token}`]);
+  const { apply, get, waitReady, request, waitEvent } = gitRepositorySuite(namespace);
   const filesOf = async (repo: GitRepository) => {
     const digest = repo.status?.artifact?.digest;
     assert.ok(digest, 'the artifact has a digest');
@@ -76,8 +62,7 @@ describe('GitRepository reconciler', () => {
     assert.ok((artifact.size ?? 0) > 0);
     assert.equal(condition(repo, 'Ready')?.reason, 'GitOperationSucceeded');
     assert.deepEqual(await filesOf(repo), KEPT);
-    const events = await kubectl(['get', 'events.events.k8s.io', '-n', namespace.name, '--field-selector', 'regarding.name=app', '-o', 'jsonpath={.items[*].reason}']);
-    assert.match(events.stdout, /NewArtifact/);
+    await waitEvent('app', 'Normal', 'NewArtifact');
   });
 
   it('stores a new artifact for a pushed commit', async () => {
@@ -88,13 +73,14 @@ describe('GitRepository reconciler', () => {
     const repo = await waitReady('app', 'True', (r) => r.status?.artifact?.revision === `main@sha1:${next}`);
     assert.equal(repo.status?.lastHandledReconcileAt, 'after-push');
     assert.deepEqual(await filesOf(repo), ['deploy/added.yaml', 'deploy/app.yaml', 'deploy/nested/more.yml']);
-    assert.ok(!(await running.controllers.gitArtifacts.has(previous)), 'the replaced artifact is removed');
+    // Removed just after the status write and the event.
+    await waitFor('the replaced artifact to be removed', async () => (await running.controllers.gitArtifacts.has(previous) ? undefined : true), { timeoutMs: 10_000 });
   });
 
   it('polls an unchanged ref with one ls-remote request and writes nothing', async () => {
     const polled = await createRepository(plain, 'polled');
     const commit = await polled.commit({ 'a.yaml': 'a: 1\n' });
-    await apply(gitRepoYaml('polled', `${plain.url}${polled.path}`, '  ref: {branch: main}\n').replace('interval: 10m', 'interval: 1s'));
+    await apply(gitRepoYaml('polled', `${plain.url}${polled.path}`, '  ref: {branch: main}\n', '1s'));
     const ready = await waitReady('polled', 'True', (r) => r.status?.artifact?.revision === `main@sha1:${commit}`);
     const ofPolled = () => plain.requests.filter((r) => r.path.startsWith(polled.path));
     const seen = ofPolled().length;
@@ -103,6 +89,7 @@ describe('GitRepository reconciler', () => {
     assert.deepEqual(new Set(polls.map((r) => `${r.method} ${r.path}`)), new Set([`GET ${polled.path}/info/refs?service=git-upload-pack`]));
     const after = await get('polled');
     assert.equal(after.metadata.resourceVersion, ready.metadata.resourceVersion, 'no status write');
+    await kubectl(['delete', 'gitrepo', 'polled', '-n', namespace.name, '--wait=false']);
   });
 
   it('checks out a tag, and the highest tag matching a semver range', async () => {
@@ -119,6 +106,15 @@ describe('GitRepository reconciler', () => {
     assert.equal(byTag.status?.artifact?.revision, `v1.0.0@sha1:${v1}`);
     const bySemver = await waitReady('by-semver', 'True');
     assert.equal(bySemver.status?.artifact?.revision, `v1.1.0@sha1:${v11}`, 'the annotated tag is peeled to its commit');
+  });
+
+  it('checks out a full reference name', async () => {
+    const named = await createRepository(plain, 'named');
+    await named.commit({ 'v.yaml': 'on: main\n' });
+    const feature = await named.commit({ 'v.yaml': 'on: feature\n' }, 'feature');
+    await apply(gitRepoYaml('by-name', `${plain.url}${named.path}`, '  ref: {name: refs/heads/feature}\n'));
+    const byName = await waitReady('by-name', 'True');
+    assert.equal(byName.status?.artifact?.revision, `refs/heads/feature@sha1:${feature}`);
   });
 
   it('fetches over HTTPS with basic auth and a private CA from a Secret', async () => {
@@ -142,6 +138,7 @@ describe('GitRepository reconciler', () => {
     assert.match(condition(repo, 'Ready')?.message ?? '', /secretRef/);
     const status = JSON.stringify(repo.status);
     for (const secret of [wrong, Buffer.from(`${auth.username}:${wrong}`).toString('base64')]) assert.ok(!status.includes(secret), 'no credentials in the status');
+    await waitEvent('wrongauth', 'Warning', 'AuthenticationFailed');
     const described = await kubectl(['describe', 'gitrepo', 'wrongauth', '-n', namespace.name]);
     assert.match(described.stdout, /Warning\s+AuthenticationFailed/);
   });
@@ -150,8 +147,9 @@ describe('GitRepository reconciler', () => {
     await apply(gitRepoYaml('noref', `${plain.url}${app.path}`, '  ref: {branch: no-such-branch}\n'));
     const repo = await waitReady('noref', 'False');
     assert.equal(condition(repo, 'Ready')?.reason, 'RefNotFound');
-    assert.match(condition(repo, 'Ready')?.message ?? '', /branch "no-such-branch" does not exist/);
+    assert.match(condition(repo, 'Ready')?.message ?? '', /branch "no-such-branch" does not exist in .*app\.git: check spec\.ref\.branch/);
     assert.equal(repo.status?.artifact, undefined);
+    await waitEvent('noref', 'Warning', 'RefNotFound');
   });
 
   it('keeps the last good artifact when the server goes away, saying FetchFailed', async () => {
@@ -164,8 +162,9 @@ describe('GitRepository reconciler', () => {
     const repo = await waitReady('gone', 'False');
     assert.equal(condition(repo, 'Ready')?.reason, 'FetchFailed');
     assert.equal(condition(repo, 'FetchFailed')?.status, 'True');
-    assert.match(condition(repo, 'Ready')?.message ?? '', /connect/i);
+    assert.match(condition(repo, 'Ready')?.message ?? '', /cannot reach http:\/\/127\.0\.0\.1:\d+\/gone\.git \(.*connect.*\): check the host and port in spec\.url/i);
     assert.deepEqual(repo.status?.artifact, ready.status?.artifact, 'the last good artifact is kept');
+    await waitEvent('gone', 'Warning', 'FetchFailed');
     assert.equal(repo.status?.artifact?.revision, `main@sha1:${commit}`);
   });
 });

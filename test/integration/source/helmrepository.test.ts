@@ -38,6 +38,11 @@ describe('HelmRepository reconciler', () => {
       const r = await get(name);
       return condition(r, 'Ready')?.status === status && extra(r) ? r : undefined;
     }, { timeoutMs: 30_000 });
+  // The controller records an event just after the status write a test waits for.
+  const waitEvent = (name: string, reason: string) => waitFor(`a ${reason} event about ${name}`, async () => {
+    const reasons = await kubectl(['get', 'events.events.k8s.io', '-n', namespace.name, '--field-selector', `regarding.name=${name}`, '-o', 'jsonpath={.items[*].reason}']);
+    return reasons.stdout.split(' ').includes(reason) ? true : undefined;
+  }, { timeoutMs: 30_000 });
 
   before(async () => {
     tls = await makeServerTls();
@@ -60,8 +65,7 @@ describe('HelmRepository reconciler', () => {
     assert.ok(artifact);
     assert.deepEqual([artifact.revision, artifact.charts, artifact.versions], [revision, ...counts]);
     assert.equal(repo.status?.observedGeneration, repo.metadata.generation);
-    const events = await kubectl(['get', 'events.events.k8s.io', '-n', namespace.name, '--field-selector', 'regarding.name=plain', '-o', 'jsonpath={.items[*].reason}']);
-    assert.match(events.stdout, /NewArtifact/);
+    await waitEvent('plain', 'NewArtifact');
   });
 
   it('answers a requested reconcile with a conditional request: 304, no download, same artifact', async () => {
@@ -113,6 +117,7 @@ describe('HelmRepository reconciler', () => {
     assert.equal(condition(repo, 'FetchFailed')?.status, 'True');
     assert.match(condition(repo, 'Ready')?.message ?? '', /ECONNREFUSED|connect/i);
     assert.equal(repo.status?.artifact?.revision, revision, 'the last good artifact is kept');
+    await waitEvent('plain', 'FetchFailed');
     const described = await kubectl(['describe', 'hrepo', 'plain', '-n', namespace.name]);
     assert.match(described.stdout, /Warning\s+FetchFailed/);
   });

@@ -59,7 +59,7 @@ const C = 'c'.repeat(40);
 const T = 'd'.repeat(40);
 const REFS = parseLsRemote([
   `${A}\tHEAD`, `${A}\trefs/heads/main`, `${B}\trefs/heads/dev`,
-  `${A}\trefs/tags/v1.0.0`, `${T}\trefs/tags/v1.2.0`, `${B}\trefs/tags/v1.2.0^{}`, `${C}\trefs/tags/v2.0.0`, `${C}\trefs/tags/not-semver`, '',
+  `${A}\trefs/tags/v1.0.0`, `${T}\trefs/tags/v1.2.0`, `${B}\trefs/tags/v1.2.0^{}`, `${C}\trefs/tags/v2.0.0`, `${C}\trefs/tags/not-semver`, `${C}\trefs/pull/42/head`, '',
 ].join('\n'));
 
 describe('resolveRef', () => {
@@ -79,6 +79,12 @@ describe('resolveRef', () => {
     assert.equal(resolveRef({ semver: '>=1.0.0' }, REFS, url).label, 'v2.0.0');
     assert.throws(() => resolveRef({ semver: '^3' }, REFS, url), /no tag .* matches the semver range "\^3"/);
     assert.throws(() => resolveRef({ semver: 'not a range' }, REFS, url), InvalidConstraintError);
+  });
+
+  it('resolves a full reference name, a pull request head or a peeled tag', () => {
+    assert.deepEqual(resolveRef({ name: 'refs/pull/42/head' }, REFS, url), { label: 'refs/pull/42/head', commit: C, fetch: 'refs/pull/42/head' });
+    assert.equal(resolveRef({ name: 'refs/tags/v1.2.0' }, REFS, url).commit, B);
+    assert.throws(() => resolveRef({ name: 'refs/pull/7/head' }, REFS, url), /reference refs\/pull\/7\/head does not exist .*spec\.ref\.name/);
   });
 
   it('fetches a commit by SHA, completing a short one from the listed heads', () => {
@@ -115,5 +121,9 @@ describe('splitUrlCredentials', () => {
   it('takes user info out of the URL that git is given', () => {
     assert.deepEqual(splitUrlCredentials('https://bot:t%40ken@git.example.com/app.git'), { url: 'https://git.example.com/app.git', access: { username: 'bot', password: 't@ken' } });
     assert.deepEqual(splitUrlCredentials('https://git.example.com/app.git'), { url: 'https://git.example.com/app.git', access: {} });
+  });
+
+  it('leaves the user of an ssh:// URL, which is the login name', () => {
+    assert.deepEqual(splitUrlCredentials('ssh://git@git.example.com:2222/app.git'), { url: 'ssh://git@git.example.com:2222/app.git', access: {} });
   });
 });
