@@ -16,7 +16,7 @@ all: build
 
 ## Toolchain ------------------------------------------------------------------------------
 .tools/stamp: tools/versions.env tools/install.sh test/cluster/build.sh test/cluster/*/go.mod
-	tools/install.sh node helm registry cluster
+	tools/install.sh node helm registry packages cluster
 	@touch $@
 tools: .tools/stamp
 
@@ -54,7 +54,7 @@ cluster-down:
 demo: build fixtures
 	tools/demo.sh
 demo-down:
-	-kill $$(cat .cluster/demo/controller.pid .cluster/demo/repo.pid 2>/dev/null) 2>/dev/null
+	-d=$${CLUSTER_DIR:-.cluster}/demo; kill $$(cat $$d/controller.pid $$d/repo.pid $$d/git.pid 2>/dev/null) 2>/dev/null
 	test/cluster/down.sh
 
 ## Tests -------------------------------------------------------------------------------------

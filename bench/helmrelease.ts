@@ -11,12 +11,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChartServer } from '../test/support/chart-server.ts';
-import { startController, type ControllerProcess } from '../test/support/controller-process.ts';
+import { startController } from '../test/support/controller-process.ts';
 import { isolatedHelm } from '../test/support/helm.ts';
 import { kubectl } from '../test/support/kubectl.ts';
 import { releaseFinalizers } from '../test/support/namespace.ts';
 import { FIXTURES_REPO, HELM_MAJORS } from '../test/support/paths.ts';
 import { waitFor } from '../test/support/wait.ts';
+import { scrape, sumOf, writesOf } from './metrics.ts';
 import { median, summary } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -31,20 +32,6 @@ const runs = Number(args.runs);
 const releases = Number(args.releases);
 const changes = Number(args.changes);
 const major = HELM_MAJORS.find((m) => m.binary.endsWith(args.helm)) ?? HELM_MAJORS[1];
-
-async function scrape(c: ControllerProcess): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${c.metricsPort}/metrics`)).text();
-  const sums = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-    if (!m) continue;
-    const [, name = '', labels = '', value = '0'] = m;
-    const key = name === 'capstan_api_requests_total' ? `${name}${/verb="(\w+)"/.exec(labels)?.[1] ?? ''}` : name;
-    sums.set(key, (sums.get(key) ?? 0) + Number(value));
-  }
-  return sums;
-}
-const writesOf = (m: Map<string, number>) => ['POST', 'PUT', 'PATCH', 'DELETE'].reduce((n, v) => n + (m.get(`capstan_api_requests_total${v}`) ?? 0), 0);
 
 const ns = `bench-${randomBytes(3).toString('hex')}`;
 const server = await startChartServer();
@@ -74,7 +61,7 @@ for (let i = 0; i < runs; i++) {
   await waitFor(`single-${i} Ready`, async () => ((await ready(`single-${i}`)) ? true : undefined), { timeoutMs: 120_000, intervalMs: 20 });
   const elapsed = performance.now() - started;
   const after = await scrape(controller);
-  const helmMs = ((after.get('capstan_helm_action_duration_seconds_sum') ?? 0) - (before.get('capstan_helm_action_duration_seconds_sum') ?? 0)) * 1000;
+  const helmMs = (sumOf(after, 'capstan_helm_action_duration_seconds_sum') - sumOf(before, 'capstan_helm_action_duration_seconds_sum')) * 1000;
   total.push(elapsed);
   share.push(elapsed - helmMs);
 }
@@ -103,12 +90,12 @@ await controller.stop();
 // A fresh process: its counters start at 0, so they hold exactly what the resync cost.
 controller = await startController(controllerArgs);
 const expected = releases + runs + 1;
-await waitFor('every object reconciled after the restart', async () => ((await scrape(controller)).get('capstan_reconcile_total') ?? 0) >= expected ? true : undefined, { timeoutMs: 300_000, intervalMs: 200 });
+await waitFor('every object reconciled after the restart', async () => sumOf(await scrape(controller), 'capstan_reconcile_total') >= expected ? true : undefined, { timeoutMs: 300_000, intervalMs: 200 });
 await new Promise((r) => setTimeout(r, 2000));
 const resync = await scrape(controller);
-const cpuMs = (resync.get('capstan_process_cpu_seconds_total') ?? 0) * 1000;
-console.log(`resync of ${releases + runs} in-sync HelmReleases after a restart: helm processes ${resync.get('capstan_helm_action_duration_seconds_count') ?? 0}, ` +
-  `API writes ${writesOf(resync)}, reconciles ${resync.get('capstan_reconcile_total') ?? 0}, process CPU ${cpuMs.toFixed(0)} ms in all (${(cpuMs / (releases + runs)).toFixed(2)} ms per release, start-up included)`);
+const cpuMs = sumOf(resync, 'capstan_process_cpu_seconds_total') * 1000;
+console.log(`resync of ${releases + runs} in-sync HelmReleases after a restart: helm processes ${sumOf(resync, 'capstan_helm_action_duration_seconds_count')}, ` +
+  `API writes ${writesOf(resync)}, reconciles ${sumOf(resync, 'capstan_reconcile_total')}, process CPU ${cpuMs.toFixed(0)} ms in all (${(cpuMs / (releases + runs)).toFixed(2)} ms per release, start-up included)`);
 
 // 3. ConfigMap change → upgrade started (the controller's "upgrading" log line).
 await kubectl(['create', 'configmap', 'cm-values', '-n', ns, '--from-literal=values.yaml=config: {n: 0}']);

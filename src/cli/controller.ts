@@ -34,8 +34,9 @@ Flags:
   --watch-label-selector SEL   reconcile only objects matching this label selector (sharding)
   --cache-dir PATH             indexes and charts cache (default: <tmp>/capstan-cache)
   --helm-binary PATH           the helm 3 or helm 4 binary (default: helm on PATH)
+  --kubectl-binary PATH        the kubectl whose kustomize builds Kustomizations (default: kubectl on PATH)
   --no-cross-namespace-refs    forbid sources, values and dependencies in other namespaces
-  --default-service-account SA impersonate this service account when a HelmRelease names none
+  --default-service-account SA impersonate this service account when a HelmRelease or Kustomization names none
   --requeue-dependency D       how often a release waiting for a dependency looks again (default 5s)
   --graceful-shutdown-timeout D  time in-flight work gets after SIGTERM (default 10m)
   --metrics-addr HOST:PORT     Prometheus /metrics (default :8080; 0 picks a free port)
@@ -56,6 +57,7 @@ const FLAGS = {
   'cache-dir': { type: 'string', default: join(tmpdir(), 'capstan-cache') },
   'graceful-shutdown-timeout': { type: 'string', default: '10m' },
   'helm-binary': { type: 'string', default: 'helm' },
+  'kubectl-binary': { type: 'string', default: 'kubectl' },
   'no-cross-namespace-refs': { type: 'boolean', default: false },
   'default-service-account': { type: 'string' },
   'requeue-dependency': { type: 'string', default: '5s' },
@@ -77,6 +79,7 @@ export interface ControllerOptions {
   cacheDir: string;
   gracefulShutdownMs: number;
   helmBinary: string;
+  kubectlBinary: string;
   noCrossNamespaceRefs: boolean;
   defaultServiceAccount?: string;
   requeueDependencyMs: number;
@@ -129,6 +132,7 @@ export function parseControllerArgs(args: string[], env: NodeJS.ProcessEnv = pro
     cacheDir: values['cache-dir'],
     gracefulShutdownMs: durationFlag('graceful-shutdown-timeout', values['graceful-shutdown-timeout']),
     helmBinary: values['helm-binary'],
+    kubectlBinary: values['kubectl-binary'],
     noCrossNamespaceRefs: values['no-cross-namespace-refs'],
     defaultServiceAccount: values['default-service-account'],
     requeueDependencyMs: durationFlag('requeue-dependency', values['requeue-dependency']),
@@ -153,10 +157,10 @@ export async function runController(args: string[]): Promise<void> {
   const options = parseControllerArgs(args);
   const log = createLogger({ level: options.logLevel, format: options.logFormat });
   const kc = loadKubeConfig(options.kubeconfig);
-  const metrics = createMetrics(['HelmRepository', 'GitRepository', 'HelmRelease']);
+  const metrics = createMetrics(['HelmRepository', 'GitRepository', 'HelmRelease', 'Kustomization']);
   const client = new KubeClient(kc, {
     ...(options.as !== undefined ? { impersonate: options.as } : {}),
-    observe: (verb, code) => { metrics.apiRequests.inc({ verb, code: String(code) }); },
+    observe: (verb, code, dryRun) => { metrics.apiRequests.inc({ verb, code: String(code), dry_run: String(dryRun) }); },
   });
   const server = await serverVersion(client);
   log.info({ version: VERSION, server, apiServer: client.server }, 'capstan controller connected');
@@ -174,6 +178,7 @@ export async function runController(args: string[]): Promise<void> {
     events: new EventRecorder(client, 'capstan', identity),
     cacheDir: options.cacheDir,
     helmBinary: options.helmBinary,
+    kubectlBinary: options.kubectlBinary,
     kubeconfig: options.kubeconfig,
     as: options.as,
     watchNamespace: options.watchNamespace,

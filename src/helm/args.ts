@@ -258,3 +258,29 @@ export function listArgs(dialect: Dialect, o: ListArgs): string[] {
     ...valued('--max', o.max),
   ];
 }
+
+export interface PackageArgs {
+  /** The chart folder. */
+  chart: string;
+  destination: string;
+  /** Replaces Chart.yaml's version in the package. */
+  version?: string;
+}
+
+export function packageArgs(o: PackageArgs): string[] {
+  return ['package', o.chart, '--destination', o.destination, ...valued('--version', o.version)];
+}
+
+export interface DependencyBuildArgs {
+  /** The chart folder. */
+  chart: string;
+  /** A repositories.yaml naming every HTTP(S) repository the dependencies come from: helm refuses a URL it has no entry for. */
+  repositoryConfig: string;
+  /** Where helm keeps those repositories' indexes. */
+  repositoryCache: string;
+}
+
+/** Fetches the dependencies Chart.lock pins into the chart's charts/ folder (resolves them first when there is no Chart.lock). */
+export function dependencyBuildArgs(o: DependencyBuildArgs): string[] {
+  return ['dependency', 'build', o.chart, '--repository-config', o.repositoryConfig, '--repository-cache', o.repositoryCache];
+}

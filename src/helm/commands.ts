@@ -1,13 +1,15 @@
 // One typed function per helm command. Each writes the values file when there are values, runs
 // helm through `call`, and returns helm's JSON output parsed into capstan's types; failures are
 // thrown as the classified errors of errors.ts.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
-  DEFAULT_TIMEOUT_MS, getManifestArgs, getValuesArgs, historyArgs, installArgs, listArgs, rollbackArgs, statusArgs,
+  DEFAULT_TIMEOUT_MS, dependencyBuildArgs, getManifestArgs, getValuesArgs, historyArgs, installArgs, listArgs, packageArgs, rollbackArgs, statusArgs,
   templateArgs, testArgs, testSelected, uninstallArgs, upgradeArgs,
-  type InstallArgs, type ListArgs, type RollbackArgs, type TemplateArgs, type TestArgs, type UninstallArgs, type UpgradeArgs,
+  type DependencyBuildArgs, type InstallArgs, type ListArgs, type PackageArgs, type RollbackArgs, type TemplateArgs, type TestArgs, type UninstallArgs, type UpgradeArgs,
 } from './args.ts';
 import { call, type Helm, type Scope } from './cli.ts';
-import type { TestRun } from './errors.ts';
+import { HelmOutputError, type TestRun } from './errors.ts';
 import {
   parseHistory, parseList, parseRelease, parseTestRuns, parseValues, type HistoryEntry, type ListEntry, type Release,
 } from './output.ts';
@@ -124,4 +126,17 @@ export function template(helm: Helm, o: TemplateOptions): Promise<string> {
 export async function list(helm: Helm, o: ListOptions): Promise<ListEntry[]> {
   const out = await call(helm, 'list', listArgs(helm.dialect, o), { ...o, onAbort: 'terminate', deadlineMs: READ_DEADLINE_MS });
   return parseList(out.stdout);
+}
+
+/** Packages a chart folder into `destination`, an empty folder of the caller's; resolves with the package's path. */
+export async function packageChart(helm: Helm, o: Pick<Scope, 'signal'> & PackageArgs): Promise<string> {
+  const out = await call(helm, 'package', packageArgs(o), { ...o, onAbort: 'terminate', deadlineMs: READ_DEADLINE_MS });
+  const packages = (await readdir(o.destination)).filter((f) => f.endsWith('.tgz'));
+  if (packages.length !== 1) throw new HelmOutputError(`helm package left ${String(packages.length)} packages in ${o.destination} instead of one`, { action: 'package', stderr: out.stderr });
+  return join(o.destination, packages[0] ?? '');
+}
+
+/** Fills a chart folder's charts/ with its dependencies, the versions Chart.lock pins, from the repositories it names. */
+export async function dependencyBuild(helm: Helm, o: Pick<Scope, 'signal'> & DependencyBuildArgs): Promise<void> {
+  await call(helm, 'dependency-build', dependencyBuildArgs(o), { ...o, onAbort: 'terminate', deadlineMs: READ_DEADLINE_MS });
 }

@@ -7,7 +7,8 @@
 /** Every helm command the wrapper runs; the `action` label of the duration histogram. */
 export type HelmAction =
   | 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test'
-  | 'history' | 'status' | 'get-values' | 'get-manifest' | 'template' | 'list' | 'version';
+  | 'history' | 'status' | 'get-values' | 'get-manifest' | 'template' | 'list' | 'version'
+  | 'package' | 'dependency-build';
 
 export type HelmReason =
   | 'HelmTimeout'

@@ -15,6 +15,7 @@
 // helm does.
 import { execa } from 'execa';
 import { join } from 'node:path';
+import { passThrough } from '../process/environment.ts';
 import { classifyFailure, HelmOutputError, type HelmAction, type HelmError, type HelmReason, type TestRun } from './errors.ts';
 
 /** Called once per invocation; the runtime turns it into capstan_helm_action_duration_seconds. */
@@ -65,11 +66,7 @@ const PASSED_THROUGH = [
 
 /** helm's environment: isolated homes under `home`, the kubeconfig by path (else in-cluster). */
 export function helmEnv(home: string, kubeconfig?: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of PASSED_THROUGH) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = passThrough(PASSED_THROUGH);
   env.HELM_CONFIG_HOME = join(home, 'config');
   env.HELM_CACHE_HOME = join(home, 'cache');
   env.HELM_DATA_HOME = join(home, 'data');

@@ -3,10 +3,9 @@
 // of the release, and whose labels (owner, name, version, status, modifiedAt) mirror it. helm has
 // no command to unlock a release left pending by a crash, so capstan edits this record itself, as
 // Flux's helm-controller does: only the status and description change, every other byte of the
-// release stays as helm wrote it.
+// release stays as helm wrote it; or, for a rollback cut short, the unfinished revision goes.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KubeClient } from '../kube/client.ts';
-import { isApiError } from '../kube/errors.ts';
 import { CORE, objectPath, type KubeObject } from '../kube/resource.ts';
 
 export interface ReleaseInfo {
@@ -55,15 +54,10 @@ export function encodeRelease(release: StoredRelease['release']): string {
 
 /** Reads one revision fresh from the API server (never cached: it carries the rendered manifest and values). */
 export async function readRelease(client: KubeClient, namespace: string, name: string, revision: number): Promise<StoredRelease | undefined> {
-  try {
-    const secret = await client.request<StoredRelease['secret']>('GET', objectPath(CORE.Secret, namespace, releaseSecretName(name, revision)));
-    const data = secret.data?.release;
-    if (data === undefined) return undefined;
-    return { secret, release: decodeRelease(data) };
-  } catch (err) {
-    if (isApiError(err, 'NotFound')) return undefined;
-    throw err;
-  }
+  const secret = await client.getIfExists<StoredRelease['secret']>(objectPath(CORE.Secret, namespace, releaseSecretName(name, revision)));
+  const data = secret?.data?.release;
+  if (secret === undefined || data === undefined) return undefined;
+  return { secret, release: decodeRelease(data) };
 }
 
 /**
@@ -77,5 +71,16 @@ export async function setReleaseStatus(client: KubeClient, stored: StoredRelease
   const labels = { ...secret.metadata.labels, status, modifiedAt: String(Math.floor(now.getTime() / 1000)) };
   await client.request('PUT', objectPath(CORE.Secret, secret.metadata.namespace, secret.metadata.name), {
     body: { ...secret, metadata: { ...secret.metadata, labels }, data: { ...secret.data, release: encodeRelease(release) } },
+  });
+}
+
+/**
+ * Deletes a revision that never finished, on the condition that nobody wrote it since it was read
+ * (the API server answers Conflict otherwise, and the revision stays).
+ */
+export async function deleteRelease(client: KubeClient, stored: StoredRelease): Promise<void> {
+  const { secret } = stored;
+  await client.request('DELETE', objectPath(CORE.Secret, secret.metadata.namespace, secret.metadata.name), {
+    body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: secret.metadata.uid, resourceVersion: secret.metadata.resourceVersion } },
   });
 }

@@ -61,9 +61,23 @@ export function nextStep(locked: ReleaseStatus, next: Plan): string {
   }
 }
 
+/**
+ * How a locked revision is released. A rollback cut short is discarded rather than marked failed:
+ * its manifest already is the rollback target's, and helm 3 patches from the newest revision's
+ * manifest, so a second rollback from it would change nothing live (the failed upgrade's objects
+ * would stay, and the rollback would wait for them until its timeout). Without it, the newest
+ * revision is again the one the rollback was answering, and the patch is the full way back.
+ */
+export type UnlockMethod = 'mark-failed' | 'discard';
+
+export function unlockMethod(status: ReleaseStatus): UnlockMethod {
+  return status === 'pending-rollback' ? 'discard' : 'mark-failed';
+}
+
 /** The Warning event's note: what was found and what was done. */
-export function unlockNote(release: string, status: ReleaseStatus, revision: number, next: Plan): string {
-  return `release ${release} was ${status} at revision ${revision} (left by an interrupted helm ${interruptedOperation(status)}): marked failed, ${nextStep(status, next)}`;
+export function unlockNote(release: string, status: ReleaseStatus, revision: number, method: UnlockMethod, next: Plan): string {
+  const done = method === 'discard' ? 'removed that unfinished revision' : 'marked failed';
+  return `release ${release} was ${status} at revision ${revision} (left by an interrupted helm ${interruptedOperation(status)}): ${done}, ${nextStep(status, next)}`;
 }
 
 /** The status message while a recent pending state is left to its writer. */

@@ -4,26 +4,27 @@
 import { parseDuration } from '../api/duration.ts';
 import { ANNOTATIONS, type HelmRelease } from '../api/objects.ts';
 import { Discovery } from '../kube/discovery.ts';
-import { isApiError } from '../kube/errors.ts';
-import { objectPath } from '../kube/resource.ts';
-import { writeStatus } from '../kube/status.ts';
+import { addFinalizer, hasFinalizer } from '../kube/finalizers.ts';
+import { asStored, forgetObject, mayPredateOwnWrite, writeStatus } from '../kube/status.ts';
 import { jitter } from '../runtime/backoff.ts';
+import { checkDependencies } from '../runtime/dependencies.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../runtime/controller.ts';
 import { ChartVersionNotFoundError } from '../source/resolve.ts';
-import { SourceForbiddenError, SourceNotReadyError } from '../source/chart-source.ts';
-import { SourceError } from '../source/errors.ts';
+import { SourceError, SourceForbiddenError, SourceNotReadyError } from '../source/errors.ts';
+import { GitChartError } from '../source/git-chart.ts';
+import { ArtifactError } from '../source/gitrepository/artifact.ts';
 import { RepositorySecretError } from '../source/helmrepository/credentials.ts';
 import { HELM_RELEASE, write, type ReleaseActionInput } from './actions/release-action.ts';
 import { uninstallForDeletion } from './actions/uninstall.ts';
 import { unlockRelease } from './actions/unlock.ts';
 import { adoptable } from './adoption.ts';
-import { apiClientFor, event, FINALIZER, serviceAccountOf, type HelmReleaseDeps } from './context.ts';
-import { checkDependencies } from './dependencies.ts';
+import { chartRequestOf } from './chart-request.ts';
+import { apiClientFor, event, serviceAccountOf, type HelmReleaseDeps } from './context.ts';
 import { checkDrift, type DriftCheckDeps } from './drift/check.ts';
 import { ManifestCache } from './drift/manifest-cache.ts';
 import { releaseName, releaseNamespace } from './naming.ts';
-import { retryDelay } from './retry.ts';
-import { newestGoodRevision, plan, type Desired, type Plan, type PlanInput } from './plan.ts';
+import { retryDelay, RetrySchedule } from '../runtime/retry-delay.ts';
+import { newestGoodRevision, plan, type Desired, type PlanInput } from './plan.ts';
 import { releaseAndVerify, remediate, remediationPolicy, verify } from './remediation.ts';
 import { blocked, REMEDIATED, released, resetCounters, stalled, withDrift, type StatusContext } from './status.ts';
 import { composeFor } from './values.ts';
@@ -37,19 +38,43 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
   // Workers start once caches are synced and the lease is held: no helm this process ran for a
   // release can have written anything before this (lock.ts).
   let activeSince: number | undefined;
+  const deletionRetries = new RetrySchedule(now);
   const reconciler = {
     kind: 'HelmRelease',
     /** `fresh`: the HelmRelease as just read from the API server, when the cache was behind it. */
     async reconcile(key: string, rc: ReconcileContext, fresh?: HelmRelease): Promise<ReconcileResult> {
       const hr = fresh ?? deps.informer.get(key);
       activeSince ??= now();
-      if (!hr) return {};
-      if (hr.metadata.deletionTimestamp) return uninstallForDeletion(deps, hr, rc);
-      if (!hr.metadata.finalizers?.includes(FINALIZER)) {
-        await addFinalizer(deps, hr);
+      if (!hr) {
+        forgetObject(deps.client, HELM_RELEASE, key);
+        deletionRetries.forget(key);
+        return {};
+      }
+      if (hr.metadata.deletionTimestamp) return uninstallForDeletion(deps, deletionRetries, hr, rc);
+      // Not being deleted: whatever a deletion of that name left (its finalizer removed by hand) is not this one's.
+      deletionRetries.forget(key);
+      if (!hasFinalizer(hr)) {
+        await addFinalizer(deps.client, HELM_RELEASE, hr);
         return {}; // the update event brings the object back with its finalizer
       }
       if (hr.spec.suspend) return {};
+      // The object as the API server holds it, when the cache may be behind (restarts the reconcile
+      // with it, or says the cache was current): read at most once per reconcile.
+      let readThrough = fresh !== undefined;
+      const restartFromStored = async (): Promise<ReconcileResult | undefined> => {
+        if (readThrough) return undefined;
+        readThrough = true;
+        const stored = await asStored(deps.client, HELM_RELEASE, hr);
+        if (stored === hr) return undefined;
+        return stored ? this.reconcile(key, rc, stored) : {};
+      };
+      // Until the watch delivers this process's last write, a block or an in-sync pass decided
+      // from the older status would write it back, or (its patch then empty) leave a Ready=False
+      // that no longer holds until the next interval.
+      if (mayPredateOwnWrite(deps.client, HELM_RELEASE, hr)) {
+        const restarted = await restartFromStored();
+        if (restarted) return restarted;
+      }
 
       const annotations = hr.metadata.annotations ?? {};
       const ctx: StatusContext = {
@@ -68,21 +93,21 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
         return requeueAfterMs === undefined ? {} : { requeueAfterMs };
       };
 
-      const deps_ = checkDependencies(hr, (k) => deps.informer.get(k), deps.allowCrossNamespace);
+      const deps_ = checkDependencies(hr, 'HelmRelease', deps.dependencies, deps.allowCrossNamespace);
       if (deps_.state === 'cycle' || deps_.state === 'forbidden') return block(deps_.state === 'cycle' ? 'DependencyCycle' : 'AccessDenied', deps_.message, true);
       if (deps_.state !== 'ready') return block('DependencyNotReady', deps_.message, false, deps.requeueDependencyMs);
 
-      const chartSpec = hr.spec.chart?.spec;
-      if (!chartSpec) return block('ChartRefUnsupported', 'chartRef is not supported yet: use chart.spec with a HelmRepository', true);
       let resolved;
       try {
-        resolved = await deps.charts.resolve({ namespace: hr.metadata.namespace ?? 'default', chart: chartSpec.chart, version: chartSpec.version ?? '*', sourceRef: chartSpec.sourceRef }, rc.signal);
+        resolved = await deps.charts.resolve(chartRequestOf(hr), rc.signal);
       } catch (err) {
-        // SourceError, RepositorySecretError: an OCI registry's tags are listed right here (no index to wait for).
-        if (err instanceof SourceNotReadyError || err instanceof SourceForbiddenError || err instanceof ChartVersionNotFoundError || err instanceof SourceError || err instanceof RepositorySecretError) {
-          return block(err.reason === 'ChartVersionNotFound' ? 'ChartNotFound' : err.reason, err.message, err instanceof SourceForbiddenError, intervalMs);
+        if (err instanceof SourceNotReadyError && err.catchingUp) {
+          rc.log.debug({ retryAfterMs: err.retryAfterMs }, err.message);
+          return { requeueAfterMs: err.retryAfterMs ?? intervalMs };
         }
-        throw err;
+        const blocking = chartBlock(err);
+        if (!blocking) throw err;
+        return block(blocking.reason, blocking.message, blocking.stalled, blocking.retryAfterMs ?? intervalMs);
       }
 
       let composed;
@@ -94,12 +119,7 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
         throw err;
       }
 
-      const desired: Desired = {
-        chartName: chartSpec.chart,
-        chartVersion: resolved.entry.version,
-        chartDigest: resolved.entry.digest ? `sha256:${resolved.entry.digest.replace(/^sha256:/, '')}` : resolved.entry.version,
-        valuesDigest: composed.digest,
-      };
+      const desired: Desired = { chartName: resolved.name, chartVersion: resolved.version, chartDigest: resolved.digest, valuesDigest: composed.digest };
       // Failures count towards the retries of one spec: resetAt or a changed spec starts afresh.
       const reset = (annotations[ANNOTATIONS.resetAt] && annotations[ANNOTATIONS.resetAt] !== hr.status?.lastHandledResetAt) ||
         (hr.status?.observedGeneration !== undefined && hr.status.observedGeneration !== hr.metadata.generation);
@@ -128,11 +148,13 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
       };
       const next = plan(observed);
       rc.log.debug({ plan: next, desired }, 'planned');
-      // helm runs only on what the API server holds: the cache may not show the status the last
-      // reconcile wrote yet, and planning from an older history would repeat its action.
-      if (fresh === undefined && spawnsHelm(next)) {
-        const latest = await readHelmRelease(deps, hr);
-        if (latest?.metadata.resourceVersion !== hr.metadata.resourceVersion) return latest ? this.reconcile(key, rc, latest) : {};
+      // Anything but 'none' acts on the history (helm runs, or the history is rewritten), so it acts
+      // only on what the API server holds: the cache may not show the status the last reconcile
+      // wrote yet. Planned from an older history, an install just done would be repeated, or
+      // adopted as if someone else had made it (CI saw AdoptSucceeded overwrite InstallSucceeded).
+      if (next.action !== 'none') {
+        const restarted = await restartFromStored();
+        if (restarted) return restarted;
       }
 
       const current = { ...hr, status };
@@ -191,6 +213,7 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
         }
         case 'stall':
           await writeStatus(deps.client, HELM_RELEASE, hr, stalled(status, next.reason, next.message, ctx));
+          rc.log.warn({ reason: next.reason }, next.message);
           return {};
       }
     },
@@ -198,26 +221,15 @@ export function helmReleaseReconciler(deps: HelmReleaseDeps): Reconciler {
   return reconciler;
 }
 
-function spawnsHelm(next: Plan): boolean {
-  return next.action === 'install' || next.action === 'upgrade' || next.action === 'test' || next.action === 'remediate';
-}
-
-async function readHelmRelease(deps: HelmReleaseDeps, hr: HelmRelease): Promise<HelmRelease | undefined> {
-  try {
-    return await deps.client.request<HelmRelease>('GET', objectPath(HELM_RELEASE, hr.metadata.namespace, hr.metadata.name));
-  } catch (err) {
-    if (isApiError(err, 'NotFound')) return undefined;
-    throw err;
+/** Why the chart cannot be had now, as the Ready condition says it; undefined for errors that are not about the source. */
+function chartBlock(err: unknown): { reason: string; message: string; stalled: boolean; retryAfterMs?: number } | undefined {
+  if (err instanceof SourceNotReadyError) return { reason: err.reason, message: err.message, stalled: false, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
+  if (err instanceof SourceForbiddenError) return { reason: err.reason, message: err.message, stalled: true };
+  if (err instanceof ChartVersionNotFoundError) return { reason: 'ChartNotFound', message: err.message, stalled: false };
+  // SourceError, RepositorySecretError: an OCI registry's tags are listed right here (no index to wait for).
+  // GitChartError, ArtifactError: a chart from Git is packaged right here; a new commit may fix it.
+  if (err instanceof SourceError || err instanceof RepositorySecretError || err instanceof GitChartError || err instanceof ArtifactError) {
+    return { reason: err.reason, message: err.message, stalled: false };
   }
-}
-
-async function addFinalizer(deps: HelmReleaseDeps, hr: HelmRelease): Promise<void> {
-  try {
-    await deps.client.request('PATCH', objectPath(HELM_RELEASE, hr.metadata.namespace, hr.metadata.name), {
-      body: { metadata: { finalizers: [...(hr.metadata.finalizers ?? []), FINALIZER], resourceVersion: hr.metadata.resourceVersion } },
-      contentType: 'application/merge-patch+json',
-    });
-  } catch (err) {
-    if (!isApiError(err, 'Conflict')) throw err;
-  }
+  return undefined;
 }

@@ -1,5 +1,7 @@
 // Runs `capstan controller` as a real child process against the test cluster.
 import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { HELM_MAJORS, KUBECONFIG, ROOT } from './paths.ts';
@@ -28,12 +30,20 @@ export interface StartOptions {
 export async function startController(args: string[], built = false, options: StartOptions = {}): Promise<ControllerProcess> {
   const group = options.group ?? false;
   const entry = built ? join(ROOT, 'dist', 'cli', 'main.js') : join(ROOT, 'src', 'cli', 'main.ts');
+  // Each process its own cache, as each pod has its own emptyDir: the default folder is shared by
+  // every process on the machine and keyed by URL, and loopback ports are reused by other tests'
+  // chart servers, so a shared one could hand a process another server's index.
+  const cacheDir = args.includes('--cache-dir') ? undefined : await mkdtemp(join(tmpdir(), 'capstan-test-cache-'));
   const child = execa(process.execPath, [entry, 'controller', '--kubeconfig', KUBECONFIG,
     '--log-format', 'json', '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', '--receiver-addr', '127.0.0.1:0',
-    ...(args.includes('--helm-binary') ? [] : ['--helm-binary', HELM_MAJORS[1].binary]), ...args], { reject: false, buffer: false, detached: group });
+    ...(args.includes('--helm-binary') ? [] : ['--helm-binary', HELM_MAJORS[1].binary]),
+    ...(cacheDir === undefined ? [] : ['--cache-dir', cacheDir]), ...args], { reject: false, buffer: false, detached: group });
   const logs: Record<string, unknown>[] = [];
   let exited = false;
-  void child.finally(() => { exited = true; });
+  void child.finally(async () => {
+    exited = true;
+    if (cacheDir !== undefined) await rm(cacheDir, { recursive: true, force: true });
+  });
   const lines = createInterface({ input: child.stdout });
   const logFile = testLogStream();
   lines.on('line', (line) => {

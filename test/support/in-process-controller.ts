@@ -1,6 +1,6 @@
 // The capstan controllers running inside the test process (so tests can count API requests and
 // reach into caches), against the test cluster.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -34,17 +34,19 @@ export interface ControllerTestOptions {
 export function useControllers(namespace: { readonly name: string }, testOptions: ControllerTestOptions = {}): RunningControllers {
   const options = { ...testOptions, helm: testOptions.helm ?? HELM_MAJORS[1] };
   const api = countingClient();
-  const metrics = createMetrics(['HelmRepository', 'GitRepository', 'HelmRelease']);
+  const metrics = createMetrics(['HelmRepository', 'GitRepository', 'HelmRelease', 'Kustomization']);
   const running = { api, metrics } as RunningControllers;
   const stop = new AbortController();
   let done: Promise<unknown> = Promise.resolve();
+  let cacheDir = '';
   before(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'capstan-controller-'));
     const manager = new Manager({ client: api.client, log: testLogger(), metrics, concurrency: 4 });
     running.controllers = await setupControllers(manager, {
       client: api.client,
       metrics,
       events: (running.events = new EventRecorder(api.client, 'capstan', 'test')),
-      cacheDir: await mkdtemp(join(tmpdir(), 'capstan-controller-')),
+      cacheDir,
       helmBinary: options.helm.binary,
       kubeconfig: KUBECONFIG,
       watchNamespace: namespace.name,
@@ -59,6 +61,7 @@ export function useControllers(namespace: { readonly name: string }, testOptions
   after(async () => {
     stop.abort();
     await done;
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   });
   return running;
 }

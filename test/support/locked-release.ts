@@ -9,15 +9,16 @@ interface ReleaseSecret {
 }
 
 /**
- * A new revision pending-install/upgrade/rollback next to `revision`, or `revision` itself
- * uninstalling, written just now. Returns the locked revision.
+ * A new revision pending-install/upgrade/rollback with the content of `revision` (numbered
+ * `as`, default the next one), or `revision` itself uninstalling, written just now. Returns the
+ * locked revision.
  */
-export async function leaveLocked(namespace: string, release: string, revision: number, status: string): Promise<number> {
+export async function leaveLocked(namespace: string, release: string, revision: number, status: string, as = revision + 1): Promise<number> {
   const secret = await kubectlJson<ReleaseSecret>(['get', 'secret', releaseSecretName(release, revision), '-n', namespace]);
   const stored = decodeRelease(secret.data.release);
   const now = new Date().toISOString();
   const uninstalling = status === 'uninstalling';
-  const locked = uninstalling ? revision : revision + 1;
+  const locked = uninstalling ? revision : as;
   const info = { ...stored.info, status, description: 'left by a test', ...(uninstalling ? { deleted: now } : { last_deployed: now }) };
   const body = {
     apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1',

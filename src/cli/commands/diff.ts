@@ -74,6 +74,7 @@ async function getOrUndefined<T>(session: Session, path: string): Promise<T | un
 async function chartFor(session: Session, hr: HelmRelease, helm: Helm, cacheDir: string) {
   const spec = hr.spec.chart?.spec;
   if (!spec) throw new UserError(`HelmRelease ${hr.metadata.name} has no chart.spec: capstan diff needs a chart from a HelmRepository`, { exitCode: DIFF_EXIT.error });
+  if (spec.sourceRef.kind !== 'HelmRepository') throw new UserError(`HelmRelease ${hr.metadata.name} takes its chart from a ${spec.sourceRef.kind}: capstan diff needs a chart from a HelmRepository (the controller packages charts from Git)`, { exitCode: DIFF_EXIT.error });
   const namespace = spec.sourceRef.namespace ?? hr.metadata.namespace ?? 'default';
   const repository = await getOrUndefined<HelmRepository>(session, objectPath(capstanResource('HelmRepository'), namespace, spec.sourceRef.name));
   if (!repository) throw new UserError(`HelmRepository ${namespace}/${spec.sourceRef.name} does not exist: create it or fix chart.spec.sourceRef`, { exitCode: DIFF_EXIT.error });
@@ -85,8 +86,8 @@ async function chartFor(session: Session, hr: HelmRelease, helm: Helm, cacheDir:
     client: session.client, repositories: () => repository, indexCache, chartCache: new ChartCache({ dir: join(cacheDir, 'charts') }),
     helmBinary: helm.config.binary, resolveOptions: resolveOptionsForHelm(helm.version), allowCrossNamespace: true,
   });
-  const resolved = await source.resolve({ namespace: hr.metadata.namespace ?? 'default', chart: spec.chart, version: spec.version ?? '*', sourceRef: spec.sourceRef });
-  return { version: resolved.entry.version, chart: spec.chart, path: (await source.fetch(resolved)).path };
+  const resolved = await source.resolve({ namespace: hr.metadata.namespace ?? 'default', chart: spec.chart, version: spec.version ?? '*', sourceRef: spec.sourceRef, field: 'chart.spec.sourceRef' });
+  return { version: resolved.version, chart: spec.chart, path: (await source.fetch(resolved)).path };
 }
 
 function unified(c: Colors, name: string, before: string, after: string): string {

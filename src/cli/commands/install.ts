@@ -108,7 +108,8 @@ export interface UninstallOptions extends Omit<InstallOptions, 'wait' | 'timeout
 
 /**
  * Deletes the controller's objects (reverse order); with --crds --yes also capstan's objects and CRDs.
- * Releases are never uninstalled: finalizers are dropped first, so the Helm releases stay as they are.
+ * Releases are never uninstalled and applied objects never pruned: the controller goes first, then
+ * the finalizers, so that nothing acts on the deletions the CRDs' deletion makes.
  */
 export async function runUninstall(session: Session, options: UninstallOptions, c: Colors, out: (s: string) => void): Promise<void> {
   if (options.crds && !options.yes) {
@@ -117,6 +118,7 @@ export async function runUninstall(session: Session, options: UninstallOptions, 
   const objects = await renderInstall({ ...options, wait: false, timeoutMs: 0 });
   const discovery = new Discovery(session.client);
   if (options.crds) {
+    await stopController(session, objects, discovery, c);
     for (const kind of Object.values(KINDS)) {
       const resource = await discovery.resource(`${kind.group}/v1`, kind.kind);
       if (!resource) continue;
@@ -138,6 +140,49 @@ export async function runUninstall(session: Session, options: UninstallOptions, 
       out(`${c.green('✔')} ${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name} deleted\n`);
     } catch (err) {
       if (!(err instanceof ApiError && err.statusCode === 404)) throw err;
+    }
+  }
+}
+
+// Beyond the pods' grace period (in which the controller finishes its helm operations), for the
+// kubelet and the garbage collector.
+const STOP_SLACK_MS = 30_000;
+
+interface PodTemplateOwner extends Manifest {
+  spec?: { template?: { spec?: { terminationGracePeriodSeconds?: number } } };
+}
+
+/**
+ * Deletes the controller's Deployment and waits until its pods are gone (foreground deletion): a
+ * controller still running would put its finalizers back, and once the CRDs are deleted it would
+ * act on the deletions (uninstall the releases, prune what the Kustomizations applied).
+ */
+async function stopController(session: Session, objects: readonly Manifest[], discovery: Discovery, c: Colors): Promise<void> {
+  for (const deployment of objects.filter((o): o is PodTemplateOwner => o.kind === 'Deployment')) {
+    const resource = await discovery.resource(deployment.apiVersion, deployment.kind);
+    if (!resource) continue;
+    const { namespace, name } = deployment.metadata;
+    const path = objectPath(resource, namespace, name);
+    const what = `deployment ${namespace ?? ''}/${name}`;
+    try {
+      await session.client.request('DELETE', path, { query: { propagationPolicy: 'Foreground' } });
+    } catch (err) {
+      if (err instanceof ApiError && err.statusCode === 404) continue;
+      throw err;
+    }
+    const progress = startProgress(`waiting for ${what} and its pods to go before the CRDs`, c);
+    const timeoutMs = (deployment.spec?.template?.spec?.terminationGracePeriodSeconds ?? 30) * 1000 + STOP_SLACK_MS;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await session.client.getIfExists(path) === undefined) {
+        progress.succeed(`Deployment ${namespace ?? ''}/${name} deleted, its pods gone`);
+        break;
+      }
+      if (Date.now() > deadline) {
+        progress.fail(`${what} still there after ${String(timeoutMs / 1000)} s`);
+        throw new UserError(`${what} is still there: nothing else was deleted (the CRDs stay while a controller may run); see kubectl -n ${namespace ?? ''} get pods, then run the command again`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 }

@@ -3,7 +3,7 @@ import { parseDuration } from '../../api/duration.ts';
 import { install } from '../../helm/commands.ts';
 import type { HelmReleaseDeps } from '../context.ts';
 import { crdPolicy, helmSkipsCrds, prepareCrds } from './crds.ts';
-import { runReleaseAction, type ReleaseActionInput, type ReleaseActionOutcome } from './release-action.ts';
+import { helmScope, runReleaseAction, type ReleaseActionInput, type ReleaseActionOutcome } from './release-action.ts';
 
 export function installRelease(deps: HelmReleaseDeps, input: ReleaseActionInput, replace: boolean): Promise<ReleaseActionOutcome> {
   const spec = input.hr.spec;
@@ -11,8 +11,7 @@ export function installRelease(deps: HelmReleaseDeps, input: ReleaseActionInput,
   return runReleaseAction(deps, 'install', input, async (chart) => {
     await prepareCrds(deps, input, 'install', chart, timeoutMs);
     return install(deps.helm, {
-      namespace: input.namespace,
-      releaseName: input.releaseName,
+      ...helmScope(input),
       chart,
       values: input.values,
       timeoutMs,
@@ -22,8 +21,6 @@ export function installRelease(deps: HelmReleaseDeps, input: ReleaseActionInput,
       skipCrds: helmSkipsCrds(crdPolicy(input.hr, 'install')),
       replace: replace || spec.install?.replace,
       description: `capstan: install ${input.desired.chartName}@${input.desired.chartVersion}`,
-      ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}),
-      signal: input.signal,
     });
   });
 }

@@ -44,6 +44,16 @@ export interface ReleaseActionOutcome {
   snapshot?: Snapshot;
 }
 
+/** Which release every helm call of an action is about, as whom it runs, and what cancels it. */
+export function helmScope(input: ReleaseActionInput) {
+  return {
+    namespace: input.namespace,
+    releaseName: input.releaseName,
+    ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}),
+    signal: input.signal,
+  };
+}
+
 type Run = (chartPath: string) => Promise<Release>;
 
 const VERB = {
@@ -120,6 +130,7 @@ function snapshotOf(input: ReleaseActionInput, version: number, status: string):
   return {
     name: input.releaseName, namespace: input.namespace, version, status,
     chartName: desired.chartName, chartVersion: desired.chartVersion, chartDigest: desired.chartDigest, configDigest: desired.valuesDigest,
+    ...(input.resolved.kind === 'GitRepository' ? { sourceRevision: input.resolved.revision } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import { history, rollback } from '../../helm/commands.ts';
 import type { HelmReleaseDeps } from '../context.ts';
 import { recordReleaseEvent } from '../events.ts';
 import { remediated } from '../status.ts';
-import { write, type ReleaseActionInput } from './release-action.ts';
+import { helmScope, write, type ReleaseActionInput } from './release-action.ts';
 import { causeFirst, rootCauseOf } from './timeout-cause.ts';
 
 export interface RemediationOutcome {
@@ -22,7 +22,7 @@ export async function rollbackRelease(deps: HelmReleaseDeps, input: ReleaseActio
   const recorded = current.status?.history ?? [];
   const failed = recorded[0];
   const good = recorded.find((s) => s.version === revision);
-  const scope = { namespace: input.namespace, releaseName: input.releaseName, ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}), signal: input.signal };
+  const scope = helmScope(input);
   const facts = {
     release: ref, chart: input.desired.chartName, toVersion: good?.chartVersion ?? '', valuesDigest: good?.configDigest ?? '',
     ...(failed ? { from: failed } : {}),

@@ -10,7 +10,7 @@ import type { HelmReleaseDeps } from '../context.ts';
 import { recordReleaseEvent } from '../events.ts';
 import type { ReleaseAction } from '../plan.ts';
 import { progressing, tested, type TestVerdict } from '../status.ts';
-import { write, type ReleaseActionInput } from './release-action.ts';
+import { helmScope, write, type ReleaseActionInput } from './release-action.ts';
 
 export interface TestOutcome {
   verdict: TestVerdict;
@@ -30,12 +30,9 @@ export async function testRelease(deps: HelmReleaseDeps, input: ReleaseActionInp
   let failure: string | undefined;
   try {
     hooks = await test(deps.helm, {
-      namespace: input.namespace,
-      releaseName: input.releaseName,
+      ...helmScope(input),
       timeoutMs: parseDuration(spec.test?.timeout ?? spec.timeout ?? '5m'),
       filters: spec.test?.filters ?? [],
-      ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}),
-      signal: input.signal,
     });
   } catch (err) {
     // Cancelled (shutdown): no result recorded, so the next leader runs the tests again.

@@ -5,7 +5,6 @@
 // all under one deadline. Any failure to look (RBAC, a pruned revision) leaves helm's words alone.
 import { HelmTimeoutError } from '../../helm/errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isApiError } from '../../kube/errors.ts';
 import { firstPodProblem, newReplicaSet, notReadyLine, podSelector, readinessOf, deploymentReadiness, type LiveObject, type Pod, type Readiness } from '../../kube/readiness.ts';
 import { collectionPath, objectPath, type KubeList, type ResourceRef } from '../../kube/resource.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -87,14 +86,9 @@ function isAssessed(o: ManifestObject): boolean {
 async function get(client: KubeClient, o: ManifestObject, releaseNamespace: string, signal: AbortSignal): Promise<LiveObject | undefined> {
   const resource = RESOURCES[o.kind];
   if (!resource) return undefined;
-  try {
-    const live = await client.request<LiveObject>('GET', objectPath(resource, o.metadata.namespace ?? releaseNamespace, o.metadata.name), { signal });
-    return { ...live, kind: o.kind };
-  } catch (err) {
-    // Gone (a hook deleted it, a user did): nothing to say about its readiness.
-    if (isApiError(err, 'NotFound')) return undefined;
-    throw err;
-  }
+  const live = await client.getIfExists<LiveObject>(objectPath(resource, o.metadata.namespace ?? releaseNamespace, o.metadata.name), { signal });
+  // Gone (a hook deleted it, a user did): nothing to say about its readiness.
+  return live && { ...live, kind: o.kind };
 }
 
 /** A workload's pods say why it is not ready; a Deployment's are those of its newest ReplicaSet. */

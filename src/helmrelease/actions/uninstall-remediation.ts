@@ -8,7 +8,7 @@ import { recordReleaseEvent } from '../events.ts';
 import type { ReleaseAction } from '../plan.ts';
 import { remediated } from '../status.ts';
 import type { RemediationOutcome } from './rollback.ts';
-import { write, type ReleaseActionInput } from './release-action.ts';
+import { helmScope, write, type ReleaseActionInput } from './release-action.ts';
 import { uninstallOptions } from './uninstall.ts';
 
 export async function uninstallRemediation(deps: HelmReleaseDeps, input: ReleaseActionInput, current: HelmRelease, after: ReleaseAction): Promise<RemediationOutcome> {
@@ -18,10 +18,8 @@ export async function uninstallRemediation(deps: HelmReleaseDeps, input: Release
   const facts = { release: ref, chart: input.desired.chartName, toVersion: input.desired.chartVersion, valuesDigest: input.desired.valuesDigest, ...(failed ? { from: failed } : {}) };
   try {
     await uninstall(deps.helm, {
-      namespace: input.namespace, releaseName: input.releaseName, ...uninstallOptions(input.hr),
+      ...helmScope(input), ...uninstallOptions(input.hr),
       description: `capstan: remediation of a failed ${after}`,
-      ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}),
-      signal: input.signal,
     });
     const message = `${what}; uninstalled ${ref} so that the next attempt installs it afresh`;
     input.log.warn({ release: ref }, message);

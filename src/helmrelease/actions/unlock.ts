@@ -1,13 +1,15 @@
 // Recovers a release left locked (pending-*, uninstalling) by an interrupted helm: the stuck
-// revision is marked failed in Helm's storage, and the reconcile that the Secret's change brings
-// plans from there as for any failed release (retry, remediate, install again). helm itself has
-// no unlock command; Flux's helm-controller does the same.
+// revision is marked failed in Helm's storage (a rollback's is removed: lock.ts unlockMethod),
+// and the reconcile that the Secret's change brings plans from there as for any failed release
+// (retry, remediate, install again). helm itself has no unlock command; Flux's helm-controller
+// marks the revision failed too.
 import { LOCKED_STATUSES, type Plan, type ReleaseStatus } from '../plan.ts';
-import { readRelease, setReleaseStatus } from '../../helm/release-storage.ts';
+import { deleteRelease, readRelease, setReleaseStatus, type StoredRelease } from '../../helm/release-storage.ts';
+import type { KubeClient } from '../../kube/client.ts';
 import { isApiError } from '../../kube/errors.ts';
 import { writeStatus } from '../../kube/status.ts';
 import { apiClientFor, event, type HelmReleaseDeps } from '../context.ts';
-import { DEFAULT_LOCK_GRACE_MS, interruptedOperation, lockVerdict, pendingSince, unlockNote, waitingNote } from '../lock.ts';
+import { DEFAULT_LOCK_GRACE_MS, interruptedOperation, lockVerdict, pendingSince, unlockMethod, unlockNote, waitingNote, type UnlockMethod } from '../lock.ts';
 import { factsMetadata } from '../events.ts';
 import { blocked } from '../status.ts';
 import { releaseFacts } from './facts.ts';
@@ -68,19 +70,41 @@ async function unlock(deps: HelmReleaseDeps, input: ReleaseActionInput, locked: 
     return { state: 'waiting', retryInMs: verdict.retryInMs };
   }
 
-  const description = `capstan: marked failed, found ${found} (an interrupted helm ${interruptedOperation(found)})`;
+  let after: Released;
   try {
-    await setReleaseStatus(client, stored, 'failed', description, new Date(uc.now));
+    after = await release(client, input, stored, { revision: locked.revision, status: found }, uc.now);
   } catch (err) {
     // helm (or another writer) changed the revision since it was read: plan from what it wrote.
     if (isApiError(err, 'Conflict')) return { state: 'released' };
     throw err;
   }
-  const note = unlockNote(ref, found, locked.revision, uc.followUp({ revision: locked.revision, status: 'failed' }));
+  const note = unlockNote(ref, found, locked.revision, after.method, uc.followUp(after.newest));
   input.log.warn({ release: ref, status: found, revision: locked.revision }, note);
   await deps.events.record(event(input.hr, {
     type: 'Warning', reason: 'ReleaseUnlocked', action: 'Unlock', note,
     metadata: { ...factsMetadata(releaseFacts(input)), lockedRevision: String(locked.revision), lockedStatus: found },
   }));
   return { state: 'unlocked' };
+}
+
+interface Released {
+  method: UnlockMethod;
+  /** The newest revision once it is done. */
+  newest: LockedRelease;
+}
+
+/** Marks the locked revision failed, or discards it (unlockMethod). */
+async function release(client: KubeClient, input: ReleaseActionInput, stored: StoredRelease, locked: LockedRelease, now: number): Promise<Released> {
+  const previous = unlockMethod(locked.status) === 'discard'
+    ? await readRelease(client, input.namespace, input.releaseName, locked.revision - 1)
+    : undefined;
+  const previousStatus = previous?.release.info?.status;
+  if (previous && previousStatus !== undefined) {
+    await deleteRelease(client, stored);
+    return { method: 'discard', newest: { revision: locked.revision - 1, status: previousStatus as ReleaseStatus } };
+  }
+  // Nothing before it to roll back from (its history was pruned): keep it, marked failed.
+  const description = `capstan: marked failed, found ${locked.status} (an interrupted helm ${interruptedOperation(locked.status)})`;
+  await setReleaseStatus(client, stored, 'failed', description, new Date(now));
+  return { method: 'mark-failed', newest: { revision: locked.revision, status: 'failed' } };
 }

@@ -4,7 +4,7 @@ import { upgrade } from '../../helm/commands.ts';
 import type { HelmReleaseDeps } from '../context.ts';
 import type { UpgradeCause } from '../plan.ts';
 import { prepareCrds } from './crds.ts';
-import { runReleaseAction, type ReleaseActionInput, type ReleaseActionOutcome } from './release-action.ts';
+import { helmScope, runReleaseAction, type ReleaseActionInput, type ReleaseActionOutcome } from './release-action.ts';
 
 export function upgradeRelease(deps: HelmReleaseDeps, input: ReleaseActionInput, cause: UpgradeCause): Promise<ReleaseActionOutcome> {
   const spec = input.hr.spec;
@@ -13,8 +13,7 @@ export function upgradeRelease(deps: HelmReleaseDeps, input: ReleaseActionInput,
     // helm upgrade never touches CRDs: what upgrade.crds asks for is done before it runs.
     await prepareCrds(deps, input, 'upgrade', chart, timeoutMs);
     return upgrade(deps.helm, {
-      namespace: input.namespace,
-      releaseName: input.releaseName,
+      ...helmScope(input),
       chart,
       values: input.values,
       timeoutMs,
@@ -26,8 +25,6 @@ export function upgradeRelease(deps: HelmReleaseDeps, input: ReleaseActionInput,
       force: spec.upgrade?.force,
       cleanupOnFail: spec.upgrade?.cleanupOnFail,
       description: `capstan: upgrade to ${input.desired.chartName}@${input.desired.chartVersion} (${cause})`,
-      ...(input.impersonate ? { impersonate: { user: input.impersonate } } : {}),
-      signal: input.signal,
     });
   });
 }

@@ -1,5 +1,6 @@
 // The `capstan` CLI against the local cluster with the controllers running: get, reconcile,
-// suspend/resume, events, export and check, and how it fails on user mistakes.
+// suspend/resume, events, export and check on HelmReleases and on GitRepositories and
+// Kustomizations, and how it fails on user mistakes.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -7,16 +8,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { load } from 'js-yaml';
-import type { HelmRelease } from '../../../src/api/objects.ts';
+import type { HelmRelease, Kustomization } from '../../../src/api/objects.ts';
 import { capstan, capstanProcess, tableRows } from '../../support/capstan-cli.ts';
 import { condition, fixtureChartSpec, isReady, useHelmReleaseSuite } from '../../support/helmrelease.ts';
 import { useControllers } from '../../support/in-process-controller.ts';
-import { kubectl } from '../../support/kubectl.ts';
+import { configMapYaml, ksReady, useKustomizationSuite, type GitSource } from '../../support/kustomization.ts';
+import { kubectl, kubectlJson } from '../../support/kubectl.ts';
 import { useNamespace } from '../../support/namespace.ts';
 import { waitFor } from '../../support/wait.ts';
 import { HELM_MAJORS, KUBECONFIG } from '../../support/paths.ts';
 
 const major = HELM_MAJORS[1];
+
+/** `capstan suspend` sets spec.suspend, `get` shows it, and `reconcile` is refused until a resume. */
+async function suspendAndRefuse(kind: 'hr' | 'ks', name: string, namespace: string, specSuspend: () => Promise<boolean | undefined>): Promise<void> {
+  const suspended = await capstan(['suspend', kind, name, '-n', namespace]);
+  assert.equal(suspended.exitCode, 0, suspended.stderr);
+  assert.equal(await specSuspend(), true);
+  assert.equal(tableRows((await capstan(['get', kind, name, '-n', namespace])).stdout)[1]?.[2], 'True');
+  const refused = await capstan(['reconcile', kind, name, '-n', namespace]);
+  assert.equal(refused.exitCode, 1);
+  assert.match(refused.stderr, new RegExp(`is suspended: resume it first \\(capstan resume ${kind} ${name}\\)`));
+}
 
 describe('capstan CLI', () => {
   const namespace = useNamespace('cli');
@@ -69,14 +82,7 @@ describe('capstan CLI', () => {
   });
 
   it('suspends and resumes, and resume waits for the reconcile it asks for', async () => {
-    const suspended = await capstan(['suspend', 'hr', 'web', ...ns()]);
-    assert.equal(suspended.exitCode, 0, suspended.stderr);
-    assert.equal((await suite.get('web')).spec.suspend, true);
-    assert.equal(tableRows((await capstan(['get', 'hr', 'web', ...ns()])).stdout)[1]?.[2], 'True');
-
-    const refused = await capstan(['reconcile', 'hr', 'web', ...ns()]);
-    assert.equal(refused.exitCode, 1);
-    assert.match(refused.stderr, /is suspended: resume it first \(capstan resume hr web\)/);
+    await suspendAndRefuse('hr', 'web', namespace.name, async () => (await suite.get('web')).spec.suspend);
 
     const resumed = await capstan(['resume', 'hr', 'web', ...ns()]);
     assert.equal(resumed.exitCode, 0, resumed.stderr);
@@ -205,5 +211,94 @@ describe('capstan CLI', () => {
     const result = await capstan(['completion']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /complete -o bashdefault -o default -F _capstan_yargs_completions capstan/);
+  });
+});
+
+// `get ks` and `reconcile ks` without --with-source are in test/integration/kustomize/kustomization.test.ts.
+describe('capstan CLI on GitRepositories and Kustomizations', () => {
+  const namespace = useNamespace('cliks');
+  useControllers(namespace);
+  const suite = useKustomizationSuite(namespace);
+  const ns = () => ['-n', namespace.name];
+  const valueOf = async () => (await kubectl(['get', 'configmap', 'app', ...ns(), '-o', 'jsonpath={.data.value}'])).stdout;
+  let source: GitSource;
+  /** The revisions pushed so far, oldest first. */
+  const revisions: string[] = [];
+  const push = async (value: string) => {
+    revisions.push(`main@sha1:${await source.repository.commit({ 'deploy/app.yaml': configMapYaml('app', value) })}`);
+    return revisions.at(-1) ?? '';
+  };
+
+  it('gets GitRepositories with their artifact revision and Kustomizations with the applied one, by name and across namespaces', async () => {
+    source = await suite.source('app', { 'deploy/app.yaml': configMapYaml('app', '1') });
+    revisions.push(source.revision);
+    await suite.apply('app', { sourceRef: { kind: 'GitRepository', name: 'app' }, path: './deploy', interval: '10m', prune: true, targetNamespace: namespace.name });
+    await suite.waitKs('app', 'Ready', ksReady);
+
+    const repo = await capstan(['get', 'gitrepo', 'app', ...ns()]);
+    assert.equal(repo.exitCode, 0, repo.stderr);
+    const [head, row = []] = tableRows(repo.stdout);
+    assert.deepEqual(head, ['NAME', 'REVISION', 'SUSPENDED', 'READY', 'MESSAGE', 'AGE']);
+    assert.deepEqual(row.slice(0, 4), ['app', source.revision, 'False', 'True']);
+    assert.match(row[4] ?? '', new RegExp(`^stored artifact for revision ${source.revision} \\(\\d+ bytes\\)$`));
+
+    const mine = async (kind: string) => tableRows((await capstan(['get', kind, '-A'])).stdout).find((r) => r[0] === namespace.name && r[1] === 'app');
+    assert.deepEqual((await mine('gitrepo'))?.slice(0, 5), [namespace.name, 'app', source.revision, 'False', 'True']);
+    assert.deepEqual((await mine('ks'))?.slice(0, 6), [namespace.name, 'app', source.revision, 'False', 'True', `applied revision ${source.revision}: 1 object`]);
+  });
+
+  it('reconciles a GitRepository to a commit pushed since, and a Kustomization after its source with --with-source', async () => {
+    const second = await push('2');
+    const fetched = await capstan(['reconcile', 'gitrepo', 'app', ...ns()]);
+    assert.equal(fetched.exitCode, 0, fetched.stderr);
+    assert.match(fetched.stderr, new RegExp(`✔ GitRepository ${namespace.name}/app reconciled: stored artifact for revision ${second} `));
+    assert.equal(tableRows((await capstan(['get', 'gitrepo', 'app', ...ns()])).stdout)[1]?.[1], second);
+
+    const third = await push('3');
+    const result = await capstan(['reconcile', 'ks', 'app', '--with-source', '--timeout', '60s', ...ns()]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith('✔'));
+    assert.match(lines[0] ?? '', new RegExp(`^✔ GitRepository ${namespace.name}/app reconciled: stored artifact for revision ${third} `));
+    assert.equal(lines[1], `✔ Kustomization ${namespace.name}/app reconciled: applied revision ${third}: 1 object`);
+    assert.equal(await valueOf(), '3');
+  });
+
+  it('suspends and resumes a Kustomization, and resume waits for the reconcile it asks for', async () => {
+    await suspendAndRefuse('ks', 'app', namespace.name, async () => (await suite.get('app')).spec.suspend);
+
+    const fourth = await push('4');
+    assert.equal((await capstan(['reconcile', 'gitrepo', 'app', ...ns()])).exitCode, 0, 'the artifact is there before the resume');
+    const resumed = await capstan(['resume', 'ks', 'app', ...ns()]);
+    assert.equal(resumed.exitCode, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`✔ kustomization ${namespace.name}/app resumed\\n`));
+    assert.match(resumed.stderr, new RegExp(`✔ Kustomization ${namespace.name}/app reconciled: applied revision ${fourth}: 1 object`));
+    assert.equal(await valueOf(), '4');
+  });
+
+  it('lists the events of a Kustomization, oldest first, one line each', async () => {
+    const result = await capstan(['events', '--for', 'Kustomization/app', ...ns()]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const [head, ...rows] = tableRows(result.stdout);
+    assert.deepEqual(head, ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    assert.ok(rows.length > 0 && rows.every((r) => r[3] === 'Kustomization/app'), result.stdout);
+    // A revision superseded before the Kustomization got to it is skipped, the others come in order.
+    const applied = rows.filter((r) => r[2] === 'Progressing').map((r) => /^applied revision (\S+):/.exec(r[4] ?? '')?.[1] ?? '');
+    assert.deepEqual(applied, revisions.filter((r) => applied.includes(r)), result.stdout);
+    assert.deepEqual([applied[0], applied.at(-1)], [revisions[0], revisions.at(-1)], result.stdout);
+  });
+
+  it('exports a Kustomization and its GitRepository as clean YAML that the API server reads back into the same spec', async () => {
+    for (const [kind, resource] of [['ks', 'kustomizations.kustomize.capstan.dev'], ['gitrepo', 'gitrepositories.source.capstan.dev']] as const) {
+      const result = await capstan(['export', kind, 'app', ...ns()]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const exported = load(result.stdout.replace(/^---\n/, '')) as Record<string, unknown> & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+      assert.deepEqual(Object.keys(exported).sort(), ['apiVersion', 'kind', 'metadata', 'spec']);
+      assert.deepEqual(Object.keys(exported.metadata).sort(), ['name', 'namespace'], `${kind}: no server-set metadata, no reconcile annotations`);
+      const live = await kubectlJson<Kustomization>(['get', resource, 'app', ...ns()]);
+      const applied = JSON.parse((await kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], {
+        input: JSON.stringify({ ...exported, metadata: { ...exported.metadata, name: 'app-copy' } }),
+      })).stdout) as Kustomization;
+      assert.deepEqual(applied.spec, live.spec, kind);
+    }
   });
 });

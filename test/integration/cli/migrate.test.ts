@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { capstan } from '../../support/capstan-cli.ts';
+import { fixtureChartFiles } from '../../support/fixture-chart-files.ts';
+import { createRepository, startGitServer } from '../../support/git-server.ts';
 import { fixtureChart } from '../../support/helm.ts';
 import { condition, isReady, useHelmReleaseSuite } from '../../support/helmrelease.ts';
 import { useControllers } from '../../support/in-process-controller.ts';
@@ -79,6 +81,26 @@ describe('capstan migrate', () => {
     const hr = await suite.waitHr('flux-web', 'Ready', isReady);
     assert.equal(condition(hr, 'Ready')?.reason, 'AdoptSucceeded');
     assert.deepEqual(await historyOf('flux-web'), [[1, 'deployed']]);
+  });
+
+  it('adopts a Helm Operator release whose chart came from Git, through a GitRepository and a chart from Git', async () => {
+    const git = await startGitServer();
+    try {
+      const repo = await createRepository(git, 'charts');
+      await repo.commit(await fixtureChartFiles('app', 'charts/app', '1.0.0'));
+      const helm = await suite.helm();
+      await helm(['install', `${namespace.name}-gitweb`, fixtureChart('app', '1.0.0'), '-n', namespace.name, '--set', 'config.greeting=hello']);
+      const operator = {
+        apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', metadata: { name: 'gitweb', namespace: namespace.name },
+        spec: { chart: { git: `${git.url}${repo.path}`, ref: 'main', path: 'charts/app' }, values: { config: { greeting: 'hello' } }, wait: true },
+      };
+      await migrateAndApply(['-f', '-'], JSON.stringify(operator));
+      const hr = await suite.waitHr('gitweb', 'Ready', isReady);
+      assert.equal(condition(hr, 'Ready')?.reason, 'AdoptSucceeded');
+      assert.deepEqual(await historyOf(`${namespace.name}-gitweb`), [[1, 'deployed']]);
+    } finally {
+      await git.close();
+    }
   });
 
   it('refuses, with one line and nothing written, input it cannot read or fields it cannot carry under --strict', async () => {

@@ -11,13 +11,27 @@ import { parseControllerArgs } from '../../../src/cli/controller.ts';
 import { capstan } from '../../support/capstan-cli.ts';
 import { startChartServer } from '../../support/chart-server.ts';
 import { startController } from '../../support/controller-process.ts';
+import { createRepository, startGitServer } from '../../support/git-server.ts';
+import { configMapYaml, deploymentYaml } from '../../support/kustomization.ts';
 import { kubectl, kubectlJson } from '../../support/kubectl.ts';
 import { releaseFinalizers } from '../../support/namespace.ts';
-import { HELM_MAJORS, ROOT } from '../../support/paths.ts';
+import { HELM_MAJORS, KUBECONFIG, ROOT } from '../../support/paths.ts';
 import { run } from '../../support/run.ts';
 import { waitFor } from '../../support/wait.ts';
 
 const helm = HELM_MAJORS[1].binary;
+
+/** A kubeconfig of the test cluster that authenticates with a token of this ServiceAccount. */
+async function serviceAccountKubeconfig(dir: string, namespace: string, name: string): Promise<string> {
+  const admin = load(await readFile(KUBECONFIG, 'utf8')) as { clusters: { name: string; cluster: Record<string, unknown> }[] };
+  const token = (await kubectl(['create', 'token', name, '-n', namespace, '--duration', '1h'])).stdout.trim();
+  const file = join(dir, `${name}.kubeconfig`);
+  await writeFile(file, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', clusters: admin.clusters, users: [{ name, user: { token } }],
+    contexts: [{ name, context: { cluster: admin.clusters[0]?.name, user: name } }], 'current-context': name,
+  }));
+  return file;
+}
 const CHART = join(ROOT, 'deploy', 'chart', 'capstan');
 
 interface Obj {
@@ -35,7 +49,7 @@ interface Container {
 }
 
 describe('the controller chart', () => {
-  it('lints, and its version follows package.json; the Dockerfile bundles the helm versions the tests run', async () => {
+  it('lints, and its version follows package.json; the Dockerfile bundles the helm and kubectl versions the tests run', async () => {
     const lint = await run(helm, ['lint', CHART], { check: false });
     assert.equal(lint.exitCode, 0, lint.stdout + lint.stderr);
     const chart = load(await readFile(join(CHART, 'Chart.yaml'), 'utf8')) as { version: string; appVersion: string };
@@ -45,11 +59,13 @@ describe('the controller chart', () => {
     const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
     assert.match(dockerfile, new RegExp(`ARG HELM3_VERSION=${String(versions.HELM3_VERSION)}\\n`));
     assert.match(dockerfile, new RegExp(`ARG HELM4_VERSION=${String(versions.HELM4_VERSION)}\\n`));
+    const { clientVersion } = JSON.parse((await kubectl(['version', '--client', '-o', 'json'])).stdout) as { clientVersion: { gitVersion: string } };
+    assert.match(dockerfile, new RegExp(`ARG KUBECTL_VERSION=${clientVersion.gitVersion.replace(/^v/, '')}\\n`));
     assert.match(dockerfile, /npm ci --omit=dev/);
     assert.match(dockerfile, /^USER 65532:65532$/m);
   });
 
-  it('renders a non-root, read-only controller whose arguments the controller accepts and whose probes hit its health port', async () => {
+  it('renders a non-root, read-only controller whose arguments the controller accepts, whose binaries the image has, and whose probes hit its health port', async () => {
     const exported = await capstan(['install', '--export', '--helm-binary', helm, '-n', 'capstan-system']);
     assert.equal(exported.exitCode, 0, exported.stderr);
     const objects = loadAll(exported.stdout) as Obj[];
@@ -63,6 +79,10 @@ describe('the controller chart', () => {
     const options = parseControllerArgs(container.args.slice(1), {});
     assert.equal(options.leaderElect, true);
     assert.equal(options.helmBinary, '/usr/local/bin/helm4');
+    assert.equal(options.kubectlBinary, '/usr/local/bin/kubectl', 'kustomization.yaml builds need kubectl kustomize');
+    // The image copies both binaries into /usr/local/bin/, where the arguments look for them.
+    const copied = /^COPY --from=helm (.*) \/usr\/local\/bin\/$/m.exec(await readFile(join(ROOT, 'Dockerfile'), 'utf8'))?.[1]?.split(' ');
+    for (const binary of [options.helmBinary, options.kubectlBinary]) assert.ok(copied?.includes(binary), `the Dockerfile puts ${binary} into the image`);
     const port = (name: string) => container.ports.find((p) => p.name === name)?.containerPort;
     assert.equal(options.healthAddr, `:${String(port('healthz'))}`);
     assert.equal(options.metricsAddr, `:${String(port('http-metrics'))}`);
@@ -86,9 +106,10 @@ describe('capstan install and uninstall', () => {
     return [...listed.items, ...cluster.items];
   };
 
-  it('gives the controller enough RBAC: acting as the chart\'s ServiceAccount it elects a leader and installs a tenant\'s release into another namespace', async () => {
-    // The locked-down install: no cluster-admin binding, releases run as the tenant's account.
-    const values = join(await mkdtemp(join(tmpdir(), 'capstan-rbac-')), 'values.yaml');
+  it('gives the controller enough RBAC: with the chart\'s ServiceAccount token it elects a leader, and a tenant\'s HelmRelease and Kustomization reach Ready in another namespace', async () => {
+    // The locked-down install: no cluster-admin binding, releases and Kustomizations run as the tenant's account.
+    const dir = await mkdtemp(join(tmpdir(), 'capstan-rbac-'));
+    const values = join(dir, 'values.yaml');
     await writeFile(values, 'rbac: {clusterAdmin: false}\nreplicas: 0\n');
     const installed = await capstan(['install', '-n', namespace, '--helm-binary', helm, '--values', values]);
     assert.equal(installed.exitCode, 0, installed.stderr);
@@ -97,32 +118,51 @@ describe('capstan install and uninstall', () => {
     const tenant = `${namespace}-tenant`;
     const target = `${namespace}-target`;
     const server = await startChartServer();
+    const git = await startGitServer();
     try {
       for (const ns of [tenant, target]) await kubectl(['create', 'namespace', ns]);
       await kubectl(['create', 'serviceaccount', 'deployer', '-n', tenant]);
       await kubectl(['create', 'rolebinding', 'deployer', '-n', target, '--clusterrole=admin', `--serviceaccount=${tenant}:deployer`]);
+      // postBuild.substituteFrom is read as the tenant too: it may read its own namespace's variables.
+      await kubectl(['create', 'rolebinding', 'deployer-view', '-n', tenant, '--clusterrole=view', `--serviceaccount=${tenant}:deployer`]);
+      const repository = await createRepository(git, 'manifests');
+      await repository.commit({ 'deploy/config.yaml': configMapYaml('web-config', '${GREETING}'), 'deploy/web.yaml': deploymentYaml('web') });
       await kubectl(['apply', '-f', '-'], { input: [
         { apiVersion: 'source.capstan.dev/v1', kind: 'HelmRepository', metadata: { name: 'fixtures', namespace: tenant }, spec: { url: server.url } },
         { apiVersion: 'helm.capstan.dev/v1', kind: 'HelmRelease', metadata: { name: 'web', namespace: tenant }, spec: {
           targetNamespace: target, chart: { spec: { chart: 'app', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'fixtures' } } },
         } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'variables', namespace: tenant }, data: { GREETING: 'hello' } },
+        { apiVersion: 'source.capstan.dev/v1', kind: 'GitRepository', metadata: { name: 'manifests', namespace: tenant }, spec: {
+          url: `${git.url}${repository.path}`, ref: { branch: 'main' }, timeout: '20s',
+        } },
+        { apiVersion: 'kustomize.capstan.dev/v1', kind: 'Kustomization', metadata: { name: 'manifests', namespace: tenant }, spec: {
+          sourceRef: { kind: 'GitRepository', name: 'manifests' }, path: './deploy', targetNamespace: target, prune: true, wait: true, timeout: '60s',
+          postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'variables' }] },
+        } },
       ].map((o) => JSON.stringify(o)).join('\n---\n') });
+      // Its own token, as in the pod: `--as` would replace the identity when the controller
+      // impersonates the tenant, so the chart's impersonate rule would go unchecked.
       const controller = await startController([
-        '--as', `system:serviceaccount:${namespace}:capstan`, '--watch-namespace', tenant, '--default-service-account', 'deployer',
+        '--kubeconfig', await serviceAccountKubeconfig(dir, namespace, 'capstan'), '--watch-namespace', tenant, '--default-service-account', 'deployer',
         '--leader-elect', '--leader-election-namespace', namespace, '--helm-binary', helm,
       ]);
       try {
-        // A refusal ends the wait at once: the API server's message names the verb and the resource.
+        // A refusal ends the wait at once: the API server's message names the verb and the resource
+        // (the controller's own requests, and the tenant's dry runs, applies and health checks).
         const refusals = () => controller.logs.map((l) => JSON.stringify(l)).filter((l) => /forbidden/i.test(l));
-        await waitFor('the HelmRelease to be Ready (or a refusal)', async () => (refusals().length > 0 ||
-          (await kubectl(['get', 'hr', 'web', '-n', tenant, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout === 'True' ? true : undefined), { timeoutMs: 120_000 });
+        const ready = async (kind: string) => (await kubectl(['get', kind, '-n', tenant, '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])).stdout;
+        await waitFor('the HelmRelease and the Kustomization to be Ready (or a refusal)', async () => (refusals().length > 0 ||
+          (await ready('helmreleases.helm.capstan.dev')) === 'True' && (await ready('kustomizations.kustomize.capstan.dev')) === 'True' ? true : undefined), { timeoutMs: 120_000 });
         assert.deepEqual(refusals(), [], `the controller's RBAC lacks a permission:\n${refusals().join('\n')}`);
         assert.ok(controller.logs.some((l) => l.msg === 'starting workers'), 'it won the election (the Lease is in its namespace)');
+        const applied = await kubectl(['get', 'configmap', 'web-config', '-n', target, '-o', 'jsonpath={.data.value} {.metadata.managedFields[*].manager}']);
+        assert.equal(applied.stdout, 'hello capstan', 'applied by the Kustomization, with its variables');
       } finally {
         await controller.stop();
       }
     } finally {
-      await server.close();
+      await Promise.all([server.close(), git.close()]);
       await releaseFinalizers(tenant);
       for (const ns of [tenant, target]) await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found'], { check: false });
     }

@@ -9,6 +9,7 @@ import * as helm from '../../../src/helm/commands.ts';
 import { capstanHelm, fixtureChart, isolatedHelm, rejectsWithHelmReason, type Helm } from '../../support/helm.ts';
 import { useNamespace } from '../../support/namespace.ts';
 import { HELM_MAJORS } from '../../support/paths.ts';
+import { waitFor } from '../../support/wait.ts';
 
 interface Revision {
   revision: number;
@@ -27,6 +28,10 @@ for (const major of HELM_MAJORS) {
       const { stdout } = await raw(['history', releaseName, '-n', ns.name, '-o', 'json']);
       return (JSON.parse(stdout) as Revision[]).at(-1);
     };
+    // The abort comes once helm holds the release, not after a fixed time: a helm that starts slowly
+    // on a loaded machine would otherwise be stopped before it wrote anything.
+    const locked = (releaseName: string, status: string) => waitFor(`helm to leave ${releaseName} ${status}`, async () =>
+      ((await newest(releaseName))?.status === status ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
     before(async () => {
       cli = await capstanHelm(major, { killGraceMs: 30_000 });
       raw = await isolatedHelm(major);
@@ -35,13 +40,13 @@ for (const major of HELM_MAJORS) {
     it('an aborted upgrade --wait stops at once and leaves the release failed, not pending-upgrade', async () => {
       await helm.install(cli, { ...at('up'), chart: fixtureChart('never-ready', '1.0.0'), values: {}, timeoutMs: 60_000 });
       const abort = new AbortController();
-      const started = performance.now();
       const upgrade = helm.upgrade(cli, { ...at('up'), chart: fixtureChart('never-ready', '2.0.0'), values: {}, timeoutMs: 60_000, signal: abort.signal });
-      await sleep(2_000);
+      await locked('up', 'pending-upgrade');
+      const aborted = performance.now();
       abort.abort();
       const error = await rejectsWithHelmReason(upgrade, 'HelmCancelled');
-      const seconds = (performance.now() - started) / 1000;
-      assert.ok(seconds < 10, `helm exited ${seconds.toFixed(1)} s after the start, well before its 60 s timeout`);
+      const seconds = (performance.now() - aborted) / 1000;
+      assert.ok(seconds < 10, `helm exited ${seconds.toFixed(1)} s after the abort, well before its 60 s timeout`);
       assert.match(error.stderrTail, /context canceled/);
       const revision = await newest('up');
       assert.deepEqual([revision?.revision, revision?.status], [2, 'failed']);
@@ -51,7 +56,7 @@ for (const major of HELM_MAJORS) {
     it('an aborted install --wait leaves the release failed, not pending-install', async () => {
       const abort = new AbortController();
       const install = helm.install(cli, { ...at('in'), chart: fixtureChart('never-ready', '2.0.0'), values: {}, timeoutMs: 60_000, signal: abort.signal });
-      await sleep(2_000);
+      await locked('in', 'pending-install');
       abort.abort();
       await rejectsWithHelmReason(install, 'HelmCancelled');
       assert.equal((await newest('in'))?.status, 'failed');
@@ -78,7 +83,7 @@ for (const major of HELM_MAJORS) {
       await helm.upgrade(cli, { ...at('killed'), chart: fixtureChart('never-ready', '1.0.0'), values: {}, timeoutMs: 60_000 });
       const abort = new AbortController();
       const rollback = helm.rollback(impatient, { ...at('killed'), revision: 1, timeoutMs: 60_000, signal: abort.signal });
-      await sleep(1_000);
+      await locked('killed', 'pending-rollback');
       abort.abort();
       const error = await rejectsWithHelmReason(rollback, 'HelmCancelled');
       assert.match(error.message, /cancelled/);

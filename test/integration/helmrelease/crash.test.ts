@@ -4,6 +4,9 @@
 // (the seed is printed; CAPSTAN_CRASH_SEED replays a run); the recovery times are printed, not
 // asserted (DESIGN §4: figures are not timed assertions).
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import type { HelmRelease } from '../../../src/api/objects.ts';
@@ -75,10 +78,16 @@ describe('crash recovery', { concurrency: true }, () => {
       const namespace = useNamespace(`hrcrash${major.name.slice(-1)}`);
       const suite = useHelmReleaseSuite(namespace, undefined, major);
       let controller: ControllerProcess | undefined;
+      // The cache outlives a crash, as a pod's emptyDir outlives a container restart.
+      let cacheDir: string | undefined;
       const start = async () => {
-        controller = await startController(['--watch-namespace', namespace.name, '--helm-binary', major.binary, '--log-level', 'info'], false, { group: true });
+        cacheDir ??= await mkdtemp(join(tmpdir(), 'capstan-crash-cache-'));
+        controller = await startController(['--watch-namespace', namespace.name, '--helm-binary', major.binary, '--log-level', 'debug', '--cache-dir', cacheDir], false, { group: true });
       };
-      after(async () => { await controller?.stop(); });
+      after(async () => {
+        await controller?.stop();
+        if (cacheDir !== undefined) await rm(cacheDir, { recursive: true, force: true });
+      });
 
       const get = (name: string) => api.request<HelmRelease>('GET', objectPath(HR, namespace.name, name));
       const settled = (name: string, what: string, test: (hr: HelmRelease) => boolean) =>
@@ -95,7 +104,7 @@ describe('crash recovery', { concurrency: true }, () => {
         try {
           await done();
         } catch (err) {
-          const tail = controller.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n');
+          const tail = controller.logs.slice(-40).map((l) => JSON.stringify(l)).join('\n');
           throw new Error(`${err instanceof Error ? err.message : String(err)} (release left ${leftAt}); controller log tail:\n${tail}`, { cause: err });
         }
         figures.push({ major: major.name, run, recoveryMs: Date.now() - restarted, leftAt });

@@ -34,11 +34,12 @@ describe('HelmRelease deletion', { concurrency: true }, () => {
         const helm = await suite.helm();
         return (JSON.parse((await helm(['list', '-n', namespace.name, '-o', 'json'])).stdout) as { name: string; status: string }[]).map((r) => `${r.name}:${r.status}`);
       };
-      /** Installs `name` as the tenant, takes the tenant's rights away and deletes the HelmRelease. */
-      const deleteWithoutRights = async (name: string) => {
+      /** Installs `name` as the tenant, takes the tenant's rights away (all of them unless `keep` gives some back) and deletes the HelmRelease. */
+      const deleteWithoutRights = async (name: string, keep?: () => Promise<void>) => {
         await apply(name, app({ serviceAccountName: tenant.serviceAccount }));
         await waitHr(name, 'Ready', isReady);
         await tenant.revoke();
+        await keep?.();
         await kubectl(['delete', 'hr', name, '-n', namespace.name, '--wait=false']);
         return waitHr(name, 'UninstallFailed', (hr) => condition(hr, 'Ready')?.reason === 'UninstallFailed');
       };
@@ -53,9 +54,13 @@ describe('HelmRelease deletion', { concurrency: true }, () => {
         assert.match(event.note, /so the HelmRelease is kept/);
         assert.deepEqual(await releases(), ['guarded:deployed'], 'the release is still there');
 
-        // Not a hot loop: the next attempt comes 10 s later, and the one after that 20 s later.
+        // Not a hot loop: the next attempt comes 10 s after the first failure, and the one after that
+        // 20 s later. The quiet window ends 8 s after that failure (when Ready turned False), however
+        // long the checks above took on a loaded machine: from wherever it starts, it ends before the retry.
+        const failedAt = Date.parse(condition(hr, 'Ready')?.lastTransitionTime ?? '');
+        assert.ok(!Number.isNaN(failedAt), 'Ready says when the first attempt failed');
         const attempts = await uninstalls();
-        await keepsHolding('no other uninstall attempt', 5000, async () => (await uninstalls()) === attempts);
+        await keepsHolding('no other uninstall attempt', failedAt + 8000 - Date.now(), async () => (await uninstalls()) === attempts);
         const again = await waitHr('guarded', 'a second failed attempt', (h) => h.status?.failures === 2, 30_000);
         assert.match(message(again), /capstan retries in 20 s/);
         assert.equal(await uninstalls(), attempts + 1);
@@ -64,6 +69,36 @@ describe('HelmRelease deletion', { concurrency: true }, () => {
         await tenant.grant();
         await suite.annotate('guarded', 'reconcile.capstan.dev/requestedAt', new Date().toISOString());
         await gone('guarded');
+        assert.deepEqual(await releases(), [], 'uninstalled');
+      });
+
+      it('waits for the retry even though the failed uninstall changed the release\'s Secret', async () => {
+        // The tenant may write helm's storage but not delete Deployments: helm marks the release
+        // uninstalling, then fails. That Secret change must not bring the next attempt forward.
+        const partial = async () => {
+          await kubectl(['create', 'role', 'no-deployment-delete', '-n', namespace.name, '--verb=*', '--resource=secrets,configmaps,services']);
+          await kubectl(['create', 'role', 'deployment-read', '-n', namespace.name, '--verb=get,list,watch', '--resource=deployments.apps,pods']);
+          for (const role of ['no-deployment-delete', 'deployment-read']) {
+            await kubectl(['create', 'rolebinding', role, '-n', namespace.name, `--role=${role}`, `--serviceaccount=${namespace.name}:${tenant.serviceAccount}`]);
+          }
+          await tenant.waitAllowed('update', 'secrets', true);
+          await tenant.waitAllowed('get', 'deployments.apps', true);
+        };
+        const hr = await deleteWithoutRights('halfway', partial);
+        assert.match(message(hr), /failed to delete release: halfway/);
+        const helm = await suite.helm();
+        const stored = JSON.parse((await helm(['list', '-n', namespace.name, '--uninstalling', '-o', 'json'])).stdout) as { name: string }[];
+        assert.deepEqual(stored.map((r) => r.name), ['halfway'], 'helm marked the release uninstalling before it failed');
+
+        const failedAt = Date.parse(condition(hr, 'Ready')?.lastTransitionTime ?? '');
+        const attempts = await uninstalls();
+        await keepsHolding('no other uninstall attempt before the retry is due', failedAt + 8000 - Date.now(), async () => (await uninstalls()) === attempts);
+
+        await kubectl(['delete', 'rolebinding', 'no-deployment-delete', 'deployment-read', '-n', namespace.name]);
+        await tenant.grant();
+        // The retry due 10 s after the failure may already have uninstalled it: no request needed then.
+        await kubectl(['annotate', '--overwrite', 'hr', 'halfway', '-n', namespace.name, `reconcile.capstan.dev/requestedAt=${new Date().toISOString()}`], { check: false });
+        await gone('halfway');
         assert.deepEqual(await releases(), [], 'uninstalled');
       });
 

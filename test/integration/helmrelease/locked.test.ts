@@ -1,6 +1,7 @@
 // Releases left locked (pending-install, pending-upgrade, pending-rollback, uninstalling) by a
 // helm that died: capstan leaves a fresh lock to its writer for the grace, then marks the
-// revision failed, says so in a Warning event, and brings the release to the desired state.
+// revision failed (a rollback's is removed), says so in a Warning event, and brings the release
+// to the desired state.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { describe, it } from 'node:test';
@@ -73,11 +74,14 @@ describe('locked releases', { concurrency: true }, () => {
         await recovered('first', 'pending-install', 1);
       });
 
-      it('recovers a release left pending-rollback', async () => {
+      it('discards a rollback cut short (pending-rollback), so that the next helm starts from the revision before it', async () => {
         await apply('back', app());
         await waitHr('back', 'Ready', isReady);
         const locked = await leaveLocked(namespace.name, 'back', 1, 'pending-rollback');
-        await recovered('back', 'pending-rollback', locked);
+        const event = await suite.waitEvent('back', 'Warning', 'ReleaseUnlocked');
+        assert.match(event.note, new RegExp(`^release ${namespace.name}/back was pending-rollback at revision ${locked} \\(left by an interrupted helm rollback\\): removed that unfinished revision, nothing else to do$`));
+        await waitHr('back', 'Ready at revision 1', (h) => isReady(h) && h.status?.history?.[0]?.version === 1);
+        assert.deepEqual((await suite.history('back')).map((h) => [h.revision, h.status]), [[1, 'deployed']]);
       });
 
       it('recovers a release left uninstalling while its HelmRelease stays', async () => {

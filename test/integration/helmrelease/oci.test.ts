@@ -53,6 +53,15 @@ describe('HelmRelease from an OCI registry', { concurrency: true }, () => {
         assert.match(event.note, /with app@1\.1\.0 \(from 1\.0\.0, revision 1\)/);
       });
 
+      it('installs a release applied before its OCI repository as soon as the repository exists, not at its interval', async () => {
+        await apply('early', app('1.0.0', 'late'));
+        const waiting = await suite.waitReason('early', 'SourceNotReady');
+        assert.match(condition(waiting, 'Ready')?.message ?? '', /HelmRepository \S+\/late does not exist/);
+        await repository('late', anonymous);
+        const hr = await waitHr('early', 'Ready once the repository exists (its interval is 10m)', isReady);
+        assert.equal(snapshotOf(hr)?.chartVersion, '1.0.0');
+      });
+
       it('reports AuthenticationFailed without touching the release when the registry refuses the credentials', async () => {
         await kubectl(['create', 'secret', 'generic', 'registry-auth', '-n', namespace.name, `--from-literal=username=${REGISTRY_USER.username}`, '--from-literal=password=wrong']);
         await repository('guarded', guarded, 'registry-auth');

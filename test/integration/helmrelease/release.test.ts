@@ -65,8 +65,12 @@ for (const major of HELM_MAJORS) {
     });
 
     it('says what it did in events, without the secret value', async () => {
-      const described = await kubectl(['describe', 'hr', 'web', '-n', namespace.name]);
-      assert.match(described.stdout, /Normal\s+InstallSucceeded\s+.*installed .*-web revision 1 with app@1\.0\.0/);
+      // The controller records the event just after the status write the install test waited for.
+      const described = await waitFor('an InstallSucceeded event in kubectl describe', async () => {
+        const { stdout } = await kubectl(['describe', 'hr', 'web', '-n', namespace.name]);
+        return /Normal\s+InstallSucceeded\s/.test(stdout) ? stdout : undefined;
+      });
+      assert.match(described, /Normal\s+InstallSucceeded\s+.*installed .*-web revision 1 with app@1\.0\.0/);
       const events = await kubectl(['get', 'events.events.k8s.io', '-n', namespace.name, '-o', 'json']);
       assert.doesNotMatch(events.stdout, /s3cr3t-value/);
       const status = await kubectl(['get', 'hr', 'web', '-n', namespace.name, '-o', 'json']);

@@ -1,7 +1,7 @@
 // API server faults: kube-apiserver of a private cluster is restarted while objects keep
 // changing; afterwards every change has been reconciled and the controller never stopped.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +33,8 @@ describe('kube-apiserver restart', () => {
   after(async () => {
     await echo?.stop();
     await cluster('down.sh');
+    // etcd's data and the logs: about 60 MiB a run.
+    if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
   });
 
   it('reconciles every change made around a restart, without the controller exiting', async () => {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HelmRepository } from '../../../src/api/objects.ts';
 import { EventRecorder, type RecordedEvent } from '../../../src/kube/events.ts';
-import { splitKey } from '../../../src/kube/resource.ts';
+import { capstanResource, splitKey } from '../../../src/kube/resource.ts';
+import { asStored } from '../../../src/kube/status.ts';
 import { countingClient } from '../../support/controller-client.ts';
 import { echoMessage, startEchoController, type EchoController } from '../../support/echo-controller.ts';
 import { kubectl, kubectlJson } from '../../support/kubectl.ts';
@@ -52,6 +53,16 @@ describe('controller runtime', () => {
       return o.status?.observedGeneration === 2 ? o : undefined;
     });
     assert.equal(obj.status?.conditions?.[0]?.message, echoMessage('https://other.example.test'));
+  });
+
+  it('reads an object through to the API server only as far as the cache is behind it', async () => {
+    const resource = capstanResource('HelmRepository');
+    const cached = await kubectlJson<HelmRepository>(['get', 'hrepo', 'one', '-n', namespace.name]);
+    assert.equal(await asStored(client, resource, cached), cached, 'current: the cached object itself');
+    await kubectl(['annotate', 'hrepo', 'one', '-n', namespace.name, 'test.capstan.dev/touched=yes']);
+    const stored = await asStored(client, resource, cached);
+    assert.notEqual(stored, cached);
+    assert.equal(stored?.metadata.annotations?.['test.capstan.dev/touched'], 'yes', 'behind: the object as stored now');
   });
 
   it('tells the handlers when an object is deleted', async () => {

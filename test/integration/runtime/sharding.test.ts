@@ -69,7 +69,9 @@ describe('sharding with --watch-label-selector', () => {
       const writers = new Set(events.items.filter((e) => e.regarding.name.endsWith(`-${shard}`)).map((e) => e.reportingInstance?.split('_').at(-1)));
       assert.deepEqual([...writers], [String(controller(shard).pid)], `only shard ${shard}'s controller wrote events about its objects`);
       const other = shard === 'a' ? 'b' : 'a';
-      assert.equal((await conditionSeries(controller(shard), namespace.name, `app-${shard}`)).get('HelmRelease/Ready/True'), 1);
+      // The gauge follows the controller's own informer, which may see its status write after kubectl did.
+      await waitFor(`shard ${shard}'s gauge to say app-${shard} is Ready`, async () =>
+        (await conditionSeries(controller(shard), namespace.name, `app-${shard}`)).get('HelmRelease/Ready/True') === 1 || undefined, { timeoutMs: 10_000 });
       assert.equal((await conditionSeries(controller(shard), namespace.name, `app-${other}`)).size, 0, `shard ${shard} does not watch app-${other}`);
     }
     const fixtures = await kubectlJson<{ status?: unknown }>(['get', 'hrepo', 'fixtures', '-n', namespace.name]);

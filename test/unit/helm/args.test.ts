@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  getManifestArgs, getValuesArgs, globalArgs, goDuration, historyArgs, installArgs, listArgs, rollbackArgs, statusArgs,
+  dependencyBuildArgs, getManifestArgs, getValuesArgs, globalArgs, goDuration, historyArgs, installArgs, listArgs, packageArgs, rollbackArgs, statusArgs,
   templateArgs, testArgs, testSelected, uninstallArgs, upgradeArgs, type Dialect,
 } from '../../../src/helm/args.ts';
 import { forceFlags, listAllFlags, waitFlags } from '../../../src/helm/flags.ts';
@@ -146,6 +146,8 @@ function everyFlag(dialect: Dialect): [string[], string[]][] {
     [['template'], templateArgs({ ...chart, includeCrds: true, skipTests: true, kubeVersion: '1.34.0', apiVersions: ['x/v1'] })],
     [['list'], listArgs(dialect, { filter: 'x', selector: 'a=b', max: 1, allNamespaces: true })],
     [['list'], [...globalArgs({ namespace: 'n', impersonate: { user: 'u', groups: ['g'] } })]],
+    [['package'], packageArgs({ chart: 'c', destination: 'd', version: '1.0.0+abc' })],
+    [['dependency', 'build'], dependencyBuildArgs({ chart: 'c', repositoryConfig: 'r', repositoryCache: 'rc' })],
   ];
 }
 

@@ -1,7 +1,7 @@
 // When a locked release may be taken over, and what the user is told (lock.ts), as tables.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lockVerdict, pendingSince, unlockNote, waitingNote, type LockFacts, type LockVerdict } from '../../../src/helmrelease/lock.ts';
+import { lockVerdict, pendingSince, unlockMethod, unlockNote, waitingNote, type LockFacts, type LockVerdict, type UnlockMethod } from '../../../src/helmrelease/lock.ts';
 import type { Plan } from '../../../src/helmrelease/plan.ts';
 
 const T = Date.parse('2026-11-24T10:00:00Z');
@@ -37,21 +37,32 @@ describe('pendingSince', () => {
   }
 });
 
+describe('unlockMethod', () => {
+  it('discards a rollback cut short, so that helm 3 rolls back again from the failed revision', () => {
+    assert.equal(unlockMethod('pending-rollback'), 'discard');
+  });
+  for (const status of ['pending-install', 'pending-upgrade', 'uninstalling'] as const) {
+    it(`marks ${status} failed`, () => { assert.equal(unlockMethod(status), 'mark-failed'); });
+  }
+});
+
 describe('unlockNote', () => {
-  const cases: [string, Parameters<typeof unlockNote>[1], Plan, string][] = [
-    ['says an interrupted upgrade is retried', 'pending-upgrade', { action: 'upgrade', cause: 'out-of-band' },
+  const cases: [string, Parameters<typeof unlockNote>[1], UnlockMethod, Plan, string][] = [
+    ['says an interrupted upgrade is retried', 'pending-upgrade', 'mark-failed', { action: 'upgrade', cause: 'out-of-band' },
       'release apps/web was pending-upgrade at revision 3 (left by an interrupted helm upgrade): marked failed, retrying the upgrade'],
-    ['says an interrupted install is installed again', 'pending-install', { action: 'install', replace: true, retry: false },
+    ['says an interrupted install is installed again', 'pending-install', 'mark-failed', { action: 'install', replace: true, retry: false },
       'release apps/web was pending-install at revision 3 (left by an interrupted helm install): marked failed, installing it again over the failed revision'],
-    ['says an interrupted rollback is followed by an upgrade', 'pending-rollback', { action: 'upgrade', cause: 'retry' },
-      'release apps/web was pending-rollback at revision 3 (left by an interrupted helm rollback): marked failed, upgrading it'],
-    ['names the rollback a remediation will do', 'pending-rollback', { action: 'remediate', after: 'upgrade', strategy: 'rollback', revision: 2 },
+    ['says an interrupted rollback is followed by an upgrade', 'pending-rollback', 'discard', { action: 'upgrade', cause: 'retry' },
+      'release apps/web was pending-rollback at revision 3 (left by an interrupted helm rollback): removed that unfinished revision, upgrading it'],
+    ['names the rollback a remediation will do', 'pending-rollback', 'discard', { action: 'remediate', after: 'upgrade', strategy: 'rollback', revision: 2 },
+      'release apps/web was pending-rollback at revision 3 (left by an interrupted helm rollback): removed that unfinished revision, rolling back to revision 2'],
+    ['says a rollback with no revision before it is marked failed', 'pending-rollback', 'mark-failed', { action: 'remediate', after: 'upgrade', strategy: 'rollback', revision: 2 },
       'release apps/web was pending-rollback at revision 3 (left by an interrupted helm rollback): marked failed, rolling back to revision 2'],
-    ['says when the release then stalls and why', 'uninstalling', { action: 'stall', reason: 'RetriesExceeded', message: 'no retries are left' },
+    ['says when the release then stalls and why', 'uninstalling', 'mark-failed', { action: 'stall', reason: 'RetriesExceeded', message: 'no retries are left' },
       'release apps/web was uninstalling at revision 3 (left by an interrupted helm uninstall): marked failed, then stalling: no retries are left'],
   ];
-  for (const [name, status, next, expected] of cases) {
-    it(name, () => { assert.equal(unlockNote('apps/web', status, 3, next), expected); });
+  for (const [name, status, method, next, expected] of cases) {
+    it(name, () => { assert.equal(unlockNote('apps/web', status, 3, method, next), expected); });
   }
 });
 

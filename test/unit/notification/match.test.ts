@@ -11,6 +11,9 @@ describe('alert matching', () => {
   const cases: [string, Partial<AlertSpec>, Parameters<typeof recorded>[0], ReturnType<typeof judge>][] = [
     ['any HelmRelease of the namespace', {}, {}, 'send'],
     ['another kind', {}, { kind: 'HelmRepository' }, 'not-a-source'],
+    ['a Kustomization source', { eventSources: [{ kind: 'Kustomization', name: 'web' }] }, { kind: 'Kustomization' }, 'send'],
+    ['a GitRepository source', { eventSources: [{ kind: 'GitRepository', name: '*' }] }, { kind: 'GitRepository' }, 'send'],
+    ['a Kustomization source, a HelmRelease of the same name', { eventSources: [{ kind: 'Kustomization', name: 'web' }] }, {}, 'not-a-source'],
     ['another namespace', {}, { namespace: 'other' }, 'not-a-source'],
     ['a source in another namespace named explicitly', { eventSources: [{ kind: 'HelmRelease', name: 'web', namespace: 'other' }] }, { namespace: 'other' }, 'send'],
     ['one object by name', { eventSources: [{ kind: 'HelmRelease', name: 'web' }] }, {}, 'send'],
