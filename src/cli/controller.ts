@@ -196,6 +196,10 @@ export async function runController(args: string[]): Promise<void> {
 
   const stop = new AbortController();
   const onSignal = (signal: string) => {
+    if (stop.signal.aborted) {
+      log.warn({ signal }, 'second signal: exiting now, without waiting for in-flight work');
+      process.exit(1);
+    }
     log.info({ signal, graceMs: options.gracefulShutdownMs }, 'shutting down: no new work, waiting for in-flight work');
     stop.abort();
     // In-flight reconciles cancel their helm children on the same signal; this bounds the wait.
@@ -204,8 +208,11 @@ export async function runController(args: string[]): Promise<void> {
       process.exit(1);
     }, options.gracefulShutdownMs).unref();
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  // `on`, not `once`: execa's child cleanup (signal-exit) kills this process on a signal that no
+  // other listener is left for, and a `once` listener is gone by then: the first SIGTERM during a
+  // helm call would end the controller at once, its in-flight work unfinished.
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   const outcome = await manager.run(stop.signal);
   metricsServer.server.close();
   healthServer.server.close();

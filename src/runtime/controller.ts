@@ -96,7 +96,11 @@ export class Controller {
       metrics.reconcileTotal.inc({ kind: this.kind, result: result.requeueAfterMs !== undefined ? 'requeue' : 'success' });
     } catch (err) {
       metrics.reconcileTotal.inc({ kind: this.kind, result: 'error' });
-      if (err instanceof TerminalError || signal.aborted) {
+      if (signal.aborted) {
+        log.info({ err }, 'reconcile cut short: the controller is stopping; it runs again when a controller next starts or leads');
+        return;
+      }
+      if (err instanceof TerminalError) {
         log.error({ err }, 'reconcile failed; waiting for the object to change');
         return;
       }

@@ -15,10 +15,17 @@ export interface ControllerProcess {
   logs: Record<string, unknown>[];
   metricsPort: number;
   /** Resolves once the process has exited and every line it wrote has been read. */
-  done(): Promise<void>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  done(): Promise<Exit>;
+  /** Sends the signal (SIGTERM by default) and waits as done() does. */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
   /** SIGKILL to the whole process group, helm children included (needs `group`): a crash. */
   crash(): Promise<void>;
+}
+
+/** How the process ended: its own exit code, or the signal that killed it. */
+export interface Exit {
+  exitCode: number | undefined;
+  signal: string | undefined;
 }
 
 export interface StartOptions {
@@ -56,9 +63,10 @@ export async function startController(args: string[], built = false, options: St
   });
   // The process can be gone before its last lines are read: `done` waits for both.
   const linesClosed = new Promise<void>((resolve) => lines.once('close', resolve));
-  const done = async () => {
-    await child;
+  const done = async (): Promise<Exit> => {
+    const { exitCode, signal } = await child;
     await linesClosed;
+    return { exitCode, signal };
   };
   const serving = await waitFor('the controller to serve metrics', () => logs.find((l) => typeof l.metricsPort === 'number'), { timeoutMs: 30_000 });
   return {
@@ -69,7 +77,7 @@ export async function startController(args: string[], built = false, options: St
     done,
     stop: async (signal = 'SIGTERM') => {
       child.kill(signal);
-      await done();
+      return done();
     },
     crash: async () => {
       if (!group || child.pid === undefined) throw new Error('crash() needs a controller started with { group: true }');

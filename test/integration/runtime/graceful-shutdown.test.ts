@@ -1,5 +1,6 @@
 // SIGTERM during a long helm upgrade: the controller stops taking work, helm is told to stop
-// (it cancels and marks the release failed), and the process exits; no release is left pending.
+// (it cancels and marks the release failed), the reconcile comes back, and the process exits by
+// itself; no release is left pending.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startChartServer, type ChartServer } from '../../support/chart-server.ts';
@@ -35,12 +36,19 @@ spec:
       await waitFor('the upgrade to be running', async () => ((await newest())?.status === 'pending-upgrade' ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
 
       const stopped = Date.now();
-      await controller.stop('SIGTERM');
+      const exit = await controller.stop('SIGTERM');
       const exitMs = Date.now() - stopped;
+      const said = (msg: string) => controller.logs.some((l) => l.msg === msg);
+      const lastWords = JSON.stringify(controller.logs.slice(-8).map((l) => l.msg));
+      // Exiting by itself, after the upgrade's reconcile came back: not killed by the signal
+      // with its helm call cut off and its status unwritten.
+      assert.deepEqual(exit, { exitCode: 0, signal: undefined }, `the controller exited by itself; its last lines: ${lastWords}`);
+      assert.ok(said('shutting down: no new work, waiting for in-flight work'), `it logged its shutdown; its last lines: ${lastWords}`);
+      assert.ok(said('reconcile cut short: the controller is stopping; it runs again when a controller next starts or leads'),
+        `it waited for the upgrade's reconcile; its last lines: ${lastWords}`);
       const last = await newest();
       assert.equal(last?.revision, 2);
       assert.equal(last.status, 'failed');
-      assert.ok(controller.logs.some((l) => l.msg === 'shutting down: no new work, waiting for in-flight work'));
       console.log(`SIGTERM mid-upgrade (${major.name}): controller exited after ${exitMs} ms, release revision 2 ${last.status}`);
       const status = JSON.parse((await kubectl(['get', 'hr', 'slow', '-n', namespace.name, '-o', 'json'])).stdout) as { status: { upgradeFailures?: number } };
       assert.equal(status.status.upgradeFailures ?? 0, 0, 'a cancelled upgrade is not counted as a failure');
