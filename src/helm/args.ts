@@ -157,7 +157,10 @@ export interface UninstallArgs extends Omit<WaitOptions, 'waitForJobs'> {
 export function uninstallArgs(dialect: Dialect, o: UninstallArgs): string[] {
   return [
     'uninstall', o.releaseName,
-    ...waitArgs(dialect, o, false),
+    // helm 4's kstatus wait for deletion can end at the first object seen gone, before the others'
+    // watches have reported, then fail the uninstall on one still Terminating (the release is gone
+    // by then): helm/helm#31766, #32261. Its `legacy` wait polls each object until it is gone.
+    ...waitArgs({ ...dialect, waitStrategy: 'legacy' }, o, false),
     ...flag(o.disableHooks, '--no-hooks'),
     ...flag(o.keepHistory, '--keep-history'),
     ...valued('--cascade', o.deletionPropagation),

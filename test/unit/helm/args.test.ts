@@ -95,6 +95,11 @@ describe('arguments', () => {
     ]);
   });
 
+  it('waits for deletion with helm 4\'s legacy polling whatever the strategy, as its watcher can end early', () => {
+    assert.deepEqual(uninstallArgs({ major: 4, waitStrategy: 'watcher' }, { releaseName: 'web' }), ['uninstall', 'web', '--timeout', '300s', '--wait=legacy']);
+    assert.deepEqual(uninstallArgs(helm4, { releaseName: 'web', disableWait: true }), ['uninstall', 'web', '--timeout', '300s', '--wait=hookOnly']);
+  });
+
   it('tests with include and exclude filters', () => {
     assert.deepEqual(testArgs({ releaseName: 'web', timeoutMs: 60_000, filters: [{ name: 'a' }, { name: 'b', exclude: true }] }), [
       'test', 'web', '--timeout', '60s', '--filter', 'name=a', '--filter', '!name=b',
